@@ -1,0 +1,218 @@
+package dev.cgroupns.agent.kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import jnr.constants.platform.Errno;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+
+/**
+ * Typed wrappers over the system calls the agent makes. Every failure becomes a {@link
+ * KernelException}; every successful call returns the kernel's result.
+ *
+ * <p>The library is bound and the marshalling code exercised when this class initialises, on
+ * whatever thread first touches it, i.e. always in the agent's own mount namespace. That matters
+ * because a thread that has entered a container's mount namespace must not load anything by path
+ * (safety rule 1): jnr-ffi resolves libc and generates its stubs here, never later.
+ */
+public final class Kernel {
+  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  private static final int STATX_SIZE = 256;
+  private static final int STATX_MNT_ID_OFFSET = 0x90;
+
+  static {
+    warmUp();
+  }
+
+  private Kernel() {}
+
+  /** Forces class loading and stub generation; call from the agent's own namespaces. */
+  public static void warmUp() {
+    // Each call fails harmlessly (bad fd / empty path) but runs the marshalling of every
+    // parameter type the agent uses, so no marshalling class is loaded later.
+    LIBC.close(-1);
+    LIBC.read(-1, new byte[1], 0);
+    LIBC.pread(-1, new byte[1], 0, 0);
+    new java.io.ByteArrayOutputStream(1).write(0);
+    LIBC.write(-1, new byte[1], 0);
+    LIBC.syscall(SyscallNumbers.STATX, -1, "", 0, 0, new byte[STATX_SIZE]);
+    LIBC.syscall(SyscallNumbers.OPENAT2, -1, "", new long[3], 24);
+    LIBC.syscall(SyscallNumbers.MOUNT_SETATTR, -1, "", 0, new long[4], 32);
+    RUNTIME.getLastError();
+    Errno.valueOf(Linux.EPERM).description();
+    new KernelException("warm-up", 0, "", "", "").getMessage();
+  }
+
+  public static int gettid() {
+    return (int) LIBC.syscall(SyscallNumbers.GETTID);
+  }
+
+  public static void unshare(int flags) {
+    check(LIBC.unshare(flags), "unshare", "0x" + Integer.toHexString(flags));
+  }
+
+  public static void setns(int fd, int nsType) {
+    check(LIBC.setns(fd, nsType), "setns", "fd " + fd + ", type 0x" + Integer.toHexString(nsType));
+  }
+
+  /** open(2) with O_CLOEXEC added. */
+  public static int open(String path, int flags) {
+    return (int) check(LIBC.open(path, flags | Linux.O_CLOEXEC, 0), "open", path);
+  }
+
+  /**
+   * openat2(2) that refuses symbolic links and magic links anywhere in {@code path}: mount points
+   * inside a container are resolved without letting the container redirect them.
+   */
+  public static int openNoSymlinks(int dirFd, String path, int flags) {
+    long[] how = {
+      flags | Linux.O_CLOEXEC, 0, Linux.RESOLVE_NO_SYMLINKS | Linux.RESOLVE_NO_MAGICLINKS
+    };
+    return (int) check(LIBC.syscall(SyscallNumbers.OPENAT2, dirFd, path, how, 24), "openat2", path);
+  }
+
+  public static void close(int fd) {
+    if (fd >= 0) {
+      LIBC.close(fd);
+    }
+  }
+
+  public static void fchdir(int fd) {
+    check(LIBC.fchdir(fd), "fchdir", "fd " + fd);
+  }
+
+  /** Writes all of {@code text} in one write(2), as cgroupfs control files require. */
+  public static void writeString(int fd, String text, String what) {
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    long n = check(LIBC.write(fd, bytes, bytes.length), "write", what);
+    if (n != bytes.length) {
+      throw new KernelException("write", 0, "short write", n + " of " + bytes.length, what);
+    }
+  }
+
+  /** Reads a (proc or cgroupfs) file to its end from the fd's current position. */
+  public static byte[] readAll(int fd, String what) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+    byte[] chunk = new byte[8192];
+    while (true) {
+      long n = check(LIBC.read(fd, chunk, chunk.length), "read", what);
+      if (n == 0) {
+        return out.toByteArray();
+      }
+      out.write(chunk, 0, (int) n);
+    }
+  }
+
+  /**
+   * Whether the process an open {@code /proc/PID/stat} fd was opened for still exists. The fd pins
+   * the process's struct pid, not its number: a reused PID reads as gone (ESRCH), never as alive.
+   * Needs no path lookup, so it works after the thread entered another mount namespace.
+   */
+  public static boolean processAlive(int procStatFd) {
+    long n = LIBC.pread(procStatFd, new byte[64], 64, 0);
+    return n > 0;
+  }
+
+  public static void umountDetach(String relativeName) {
+    check(
+        LIBC.umount2(relativeName, Linux.MNT_DETACH | Linux.UMOUNT_NOFOLLOW),
+        "umount2",
+        relativeName);
+  }
+
+  /** open_tree(2): clone of the mount at path (relative to dirFd, or dirFd itself if empty). */
+  public static int openTreeClone(int dirFd, String path, String what) {
+    int flags = Linux.OPEN_TREE_CLONE | Linux.OPEN_TREE_CLOEXEC;
+    if (path.isEmpty()) {
+      flags |= Linux.AT_EMPTY_PATH;
+    }
+    return (int)
+        check(LIBC.syscall(SyscallNumbers.OPEN_TREE, dirFd, path, flags), "open_tree", what);
+  }
+
+  /** move_mount(2) of a detached mount fd onto {@code name} inside directory {@code toDirFd}. */
+  public static void moveMount(int fromFd, int toDirFd, String name, String what) {
+    check(
+        LIBC.syscall(
+            SyscallNumbers.MOVE_MOUNT, fromFd, "", toDirFd, name, Linux.MOVE_MOUNT_F_EMPTY_PATH),
+        "move_mount",
+        what);
+  }
+
+  public static int fsopen(String fsType) {
+    return (int)
+        check(LIBC.syscall(SyscallNumbers.FSOPEN, fsType, Linux.FSOPEN_CLOEXEC), "fsopen", fsType);
+  }
+
+  public static void fsconfigFlag(int fsFd, String key) {
+    check(
+        LIBC.syscall(SyscallNumbers.FSCONFIG, fsFd, Linux.FSCONFIG_SET_FLAG, key, null, 0),
+        "fsconfig",
+        key);
+  }
+
+  public static void fsconfigString(int fsFd, String key, String value) {
+    check(
+        LIBC.syscall(SyscallNumbers.FSCONFIG, fsFd, Linux.FSCONFIG_SET_STRING, key, value, 0),
+        "fsconfig",
+        key + "=" + value);
+  }
+
+  public static void fsconfigCreate(int fsFd, String what) {
+    check(
+        LIBC.syscall(SyscallNumbers.FSCONFIG, fsFd, Linux.FSCONFIG_CMD_CREATE, null, null, 0),
+        "fsconfig(create)",
+        what);
+  }
+
+  public static int fsmount(int fsFd, int mountAttributes, String what) {
+    return (int)
+        check(
+            LIBC.syscall(SyscallNumbers.FSMOUNT, fsFd, Linux.FSMOUNT_CLOEXEC, mountAttributes),
+            "fsmount",
+            what);
+  }
+
+  /**
+   * mount_setattr(2) on the mount an fd refers to: sets and clears attribute bits, optionally
+   * changes propagation (0 leaves it).
+   */
+  public static void mountSetattr(int fd, long set, long clear, long propagation, String what) {
+    long[] attr = {set, clear, propagation, 0};
+    check(
+        LIBC.syscall(SyscallNumbers.MOUNT_SETATTR, fd, "", Linux.AT_EMPTY_PATH, attr, 32),
+        "mount_setattr",
+        what);
+  }
+
+  /**
+   * The mount ID (as in mountinfo) of the mount {@code name} resolves to, symlinks not followed.
+   */
+  public static long mountId(int dirFd, String name, String what) {
+    byte[] statx = new byte[STATX_SIZE];
+    int flags = Linux.AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? Linux.AT_EMPTY_PATH : 0);
+    check(
+        LIBC.syscall(SyscallNumbers.STATX, dirFd, name, flags, Linux.STATX_MNT_ID, statx),
+        "statx",
+        what);
+    return ByteBuffer.wrap(statx).order(ByteOrder.nativeOrder()).getLong(STATX_MNT_ID_OFFSET);
+  }
+
+  private static long check(long result, String operation, String target) {
+    if (result >= 0) {
+      return result;
+    }
+    int errno = RUNTIME.getLastError();
+    throw exception(operation, errno, target);
+  }
+
+  /** Builds the exception for a raw errno (used by code that records errno and reports later). */
+  public static KernelException exception(String operation, int errno, String target) {
+    Errno e = Errno.valueOf(errno);
+    String name = e == null || e == Errno.__UNKNOWN_CONSTANT__ ? "errno " + errno : e.name();
+    String text = e == null ? "" : e.description();
+    return new KernelException(operation, errno, name, text, target);
+  }
+}
