@@ -42,7 +42,8 @@ public class ContainerResult {
 
   @Required public ContainerPhase phase;
 
-  @Size(max = 1024)
+  /** One short sentence; the agent keeps it short so a full node's status stays small. */
+  @Size(max = 256)
   public String message;
 
   /** When phase last changed (RFC 3339). */

@@ -9,7 +9,10 @@ import io.fabric8.generator.annotation.Size;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MountView {
-  /** Mount points inside the container, joined with ','. */
+  /**
+   * Mount points inside the container, joined with ','; mount points that share a parent directory
+   * may be written once as parent/{a,b,c}.
+   */
   @Required
   @Size(max = 2048)
   public String mountPoints;
