@@ -92,8 +92,11 @@ public final class Kernel {
     }
   }
 
-  /** Reads a (proc or cgroupfs) file to its end from the fd's current position. */
-  public static byte[] readAll(int fd, String what) {
+  /**
+   * Reads a (proc or cgroupfs) file to its end from the fd's current position, refusing more than
+   * {@code maxBytes} (a hostile container can make its mountinfo huge).
+   */
+  public static byte[] readAll(int fd, String what, int maxBytes) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
     byte[] chunk = new byte[8192];
     while (true) {
@@ -102,6 +105,9 @@ public final class Kernel {
         return out.toByteArray();
       }
       out.write(chunk, 0, (int) n);
+      if (out.size() > maxBytes) {
+        throw new KernelException("read", 0, "EFBIG", "larger than " + maxBytes + " bytes", what);
+      }
     }
   }
 

@@ -1,0 +1,106 @@
+package dev.cgroupns.agent.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgroupns.agent.proc.CgroupLine;
+import dev.cgroupns.agent.proc.MountInfoEntry;
+import dev.cgroupns.agent.proc.MountInfoParser;
+import dev.cgroupns.agent.proc.ProcCgroupParser;
+import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.runc.ContainerSpec;
+import dev.cgroupns.agent.runc.RuncContainer;
+import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.api.v1alpha1.MountState;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Inspection on real runc containers must agree with what the container itself reads. */
+class ContainerInspectorRuncTest {
+  private RuncFixture runc;
+  private final ContainerInspector inspector = ContainerInspector.comparingWithSelf(ProcFs.host());
+
+  @BeforeEach
+  void setUp() {
+    runc = RuncFixture.create();
+  }
+
+  @AfterEach
+  void tearDown() {
+    runc.close();
+  }
+
+  @Test
+  void hostNamespaceContainerSeesHostPathsAndItsOwnReadOnlyBindMounts() {
+    RuncContainer c = runc.start(ContainerSpec.plain());
+
+    ContainerInspection inspection = inspector.inspect(c.identity());
+
+    assertThat(inspection.privateNamespace()).isFalse();
+    assertThat(inspection.seenCgroups()).extracting(CgroupLine::path).containsOnly(c.cgroupsPath());
+    assertThat(inspection.mounts()).isNotEmpty();
+    assertThat(inspection.mounts())
+        .allSatisfy(
+            m -> {
+              assertThat(m.relation()).isEqualTo(CgroupRelation.OWN_SUBTREE);
+              assertThat(m.root()).isEqualTo(c.cgroupsPath());
+            });
+    assertThat(inspection.mountState()).isEqualTo(MountState.ReadOnly);
+    assertMatchesWhatTheContainerReads(c, inspection);
+  }
+
+  @Test
+  void privateNamespaceContainerSeesRootAndIsReportedPrivate() {
+    RuncContainer c =
+        runc.start(
+            ContainerSpec.plain()
+                .withDriver(ContainerSpec.Driver.SYSTEMD_NAMES)
+                .withCgroupNamespace());
+
+    ContainerInspection inspection = inspector.inspect(c.identity());
+
+    assertThat(inspection.privateNamespace()).isTrue();
+    assertThat(inspection.seenCgroups()).extracting(CgroupLine::path).containsOnly("/");
+    assertThat(inspection.hostCgroups()).extracting(CgroupLine::path).containsOnly(c.cgroupsPath());
+    assertThat(inspection.exposesMore()).isFalse();
+    assertMatchesWhatTheContainerReads(c, inspection);
+  }
+
+  @Test
+  void hostCgroupfsContainerIsSeenToExposeTheWholeTreeWritable() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+
+    ContainerInspection inspection = inspector.inspect(c.identity());
+
+    assertThat(inspection.exposesMore()).isTrue();
+    assertThat(inspection.mountState()).isEqualTo(MountState.ReadWrite);
+    assertThat(inspection.mounts())
+        .allSatisfy(m -> assertThat(m.relation()).isEqualTo(CgroupRelation.WIDER));
+    assertThat(ApiViewMapper.toView(inspection).mounts)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.root).isEqualTo("/");
+              assertThat(v.exposesMore).isTrue();
+              assertThat(v.mountPoints).startsWith("/sys/fs/cgroup/{");
+            });
+    assertMatchesWhatTheContainerReads(c, inspection);
+  }
+
+  /** The container's own reading of /proc/self/cgroup and mountinfo, via runc exec (no shell). */
+  static void assertMatchesWhatTheContainerReads(RuncContainer c, ContainerInspection inspection) {
+    List<CgroupLine> ownLines = ProcCgroupParser.parse(c.exec("cat", "/proc/self/cgroup")).lines();
+    assertThat(inspection.seenCgroups()).containsExactlyElementsOf(ownLines);
+    List<MountInfoEntry> ownMounts =
+        MountInfoParser.parse(c.exec("cat", "/proc/self/mountinfo")).entries().stream()
+            .filter(MountInfoEntry::isCgroup)
+            .toList();
+    assertThat(inspection.mounts())
+        .extracting(m -> m.mountPoint() + " " + m.root() + " " + (m.readOnly() ? "ro" : "rw"))
+        .containsExactlyElementsOf(
+            ownMounts.stream()
+                .map(m -> m.mountPoint() + " " + m.root() + " " + (m.readOnly() ? "ro" : "rw"))
+                .toList());
+  }
+}

@@ -1,0 +1,57 @@
+package dev.cgroupns.agent.runc;
+
+/**
+ * How a test container is made.
+ *
+ * @param driver the kubelet naming style of its cgroups
+ * @param cgroupNamespace true to give it a private cgroup namespace
+ * @param hostCgroupfs true to rbind the host's /sys/fs/cgroup into it read-write, as a privileged
+ *     or hostPath pod sees it: the case isolation really changes
+ * @param writableCgroupMount true to drop "ro" from runc's own cgroup mount
+ * @param traps true to replace mount, umount, sh, nsenter, unshare in the rootfs by traps that
+ *     leave a marker file when run
+ */
+public record ContainerSpec(
+    Driver driver,
+    boolean cgroupNamespace,
+    boolean hostCgroupfs,
+    boolean writableCgroupMount,
+    boolean traps) {
+
+  /** Kubelet cgroup naming. */
+  public enum Driver {
+    /** /kubepods/burstable/pod&lt;uid&gt;/&lt;id&gt; */
+    CGROUPFS,
+    /**
+     * /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod&lt;u_id&gt;.slice/
+     * cri-containerd-&lt;id&gt;.scope, created through runc's cgroupfs driver (runc's systemd
+     * driver needs a running systemd)
+     */
+    SYSTEMD_NAMES
+  }
+
+  /** runc's defaults: host cgroup namespace, its own read-only bind mounts, cgroupfs names. */
+  public static ContainerSpec plain() {
+    return new ContainerSpec(Driver.CGROUPFS, false, false, false, false);
+  }
+
+  public ContainerSpec withDriver(Driver d) {
+    return new ContainerSpec(d, cgroupNamespace, hostCgroupfs, writableCgroupMount, traps);
+  }
+
+  public ContainerSpec withCgroupNamespace() {
+    return new ContainerSpec(driver, true, hostCgroupfs, writableCgroupMount, traps);
+  }
+
+  public ContainerSpec withHostCgroupfs() {
+    return new ContainerSpec(driver, cgroupNamespace, true, writableCgroupMount, traps);
+  }
+
+  public ContainerSpec withWritableCgroupMount() {
+    return new ContainerSpec(driver, cgroupNamespace, hostCgroupfs, true, traps);
+  }
+
+  public ContainerSpec withTraps() {
+    return new ContainerSpec(driver, cgroupNamespace, hostCgroupfs, writableCgroupMount, true);
+  }
+}
