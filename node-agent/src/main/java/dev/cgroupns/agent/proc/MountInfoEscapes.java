@@ -39,7 +39,10 @@ public final class MountInfoEscapes {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (ESCAPED.indexOf(c) >= 0) {
-        out.append('\\').append(String.format("%03o", (int) c));
+        out.append('\\')
+            .append((char) ('0' + ((c >> 6) & 7)))
+            .append((char) ('0' + ((c >> 3) & 7)))
+            .append((char) ('0' + (c & 7)));
       } else {
         out.append(c);
       }
