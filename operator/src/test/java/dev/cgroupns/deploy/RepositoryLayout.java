@@ -51,7 +51,13 @@ final class RepositoryLayout {
   static List<Path> samples() {
     Path samples = manifests().resolve("samples");
     try (Stream<Path> files = Files.list(samples)) {
-      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+      return files
+          .filter(
+              f ->
+                  f.toString().endsWith(".yaml")
+                      && !f.getFileName().toString().equals("kustomization.yaml"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
