@@ -131,9 +131,7 @@ public final class Kernel {
   /** open_tree(2): clone of the mount at path (relative to dirFd, or dirFd itself if empty). */
   public static int openTreeClone(int dirFd, String path, String what) {
     int flags = Linux.OPEN_TREE_CLONE | Linux.OPEN_TREE_CLOEXEC;
-    if (path.isEmpty()) {
-      flags |= Linux.AT_EMPTY_PATH;
-    }
+    flags |= path.isEmpty() ? Linux.AT_EMPTY_PATH : Linux.AT_SYMLINK_NOFOLLOW;
     return (int)
         check(LIBC.syscall(SyscallNumbers.OPEN_TREE, dirFd, path, flags), "open_tree", what);
   }

@@ -1,0 +1,449 @@
+package dev.cgroupns.agent.isolate;
+
+import dev.cgroupns.agent.cgroup.CgroupLayout;
+import dev.cgroupns.agent.cgroup.Hierarchy;
+import dev.cgroupns.agent.inspect.ProcessExitedException;
+import dev.cgroupns.agent.inspect.TargetProcess;
+import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
+import dev.cgroupns.agent.isolate.IsolationPlan.SharedMount;
+import dev.cgroupns.agent.isolate.IsolationPlan.Verdict;
+import dev.cgroupns.agent.isolate.RevertRecord.RecordedMount;
+import dev.cgroupns.agent.kernel.Kernel;
+import dev.cgroupns.agent.kernel.Linux;
+import dev.cgroupns.agent.kernel.NamespaceThread;
+import dev.cgroupns.agent.proc.MountInfoEntry;
+import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import dev.cgroupns.agent.proc.ProcessVanishedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies the design note's "unshare -C, then remount cgroupfs" to a running container, and undoes
+ * it. The public entry points are {@link #isolate}, {@link #revert} and {@link #plan}.
+ *
+ * <p>Mechanism: in-process system calls on a dedicated, discarded thread ({@link NamespaceThread}),
+ * no helper binary, so nothing is ever executed, and nothing resolved by path, inside the
+ * container.
+ *
+ * <ul>
+ *   <li><b>cgroup v1</b>, as the design note does it: the thread joins the container's cgroup in
+ *       each hierarchy to replace by writing "0" (itself) to that cgroup's {@code tasks} file,
+ *       unshares a new cgroup namespace (so it is rooted there), and makes FRESH cgroup mounts with
+ *       fsopen/fsconfig/fsmount while still in the host's mount namespace. v1 lets a single thread
+ *       move, so the rest of the JVM stays where it is. Writing "0" rather than the thread's TID
+ *       also spares the kernel a global lock (and an RCU grace period) per hierarchy.
+ *   <li><b>cgroup v2</b>: a thread cannot join a v2 cgroup alone ({@code cgroup.procs} moves the
+ *       whole JVM; {@code cgroup.threads} works only in threaded subtrees). The agent clones the
+ *       container's cgroup directory from its own cgroup2 mount with open_tree(OPEN_TREE_CLONE) and
+ *       makes the clone read-only with mount_setattr. That gives the same view as a fresh mount
+ *       from a namespace rooted there: cgroup2 has one superblock, a fresh mount in a cgroup
+ *       namespace is that superblock with its root at the namespace root, and the clone is that
+ *       superblock with its root at the same cgroup. It also cannot change the superblock's options
+ *       (nsdelegate, memory_recursiveprot) that a new mount context could.
+ * </ul>
+ *
+ * <p>Then the thread unshares CLONE_FS, enters the container's mount namespace, makes shared target
+ * mounts (and their parents) slave so nothing propagates to the host, and swaps each mount point:
+ * detach the old mount, move the new one there ({@link MountSwapper}). The host's mounts are never
+ * touched: the new mounts are detached until moved into the container's namespace.
+ *
+ * <p>Before changing anything the revert record is written; a per-container lock keeps two agents
+ * from interleaving; the container process is identified by (pid, start time) before, during (a
+ * pinned /proc/PID/stat fd) and after.
+ */
+public final class ContainerIsolator {
+  private static final List<Class<?>> PRELOAD = preload();
+
+  private final ProcFs procFs;
+  private final CgroupLayout layout;
+  private final StateStore store;
+  private final int referencePid;
+  private final Duration timeout;
+  private final IsolationObserver observer;
+
+  /**
+   * @param referencePid a process in the host's cgroup namespace (by default the agent itself)
+   */
+  public ContainerIsolator(
+      ProcFs procFs,
+      CgroupLayout layout,
+      StateStore store,
+      int referencePid,
+      Duration timeout,
+      IsolationObserver observer) {
+    this.procFs = procFs;
+    this.layout = layout;
+    this.store = store;
+    this.referencePid = referencePid;
+    this.timeout = timeout;
+    this.observer = observer;
+  }
+
+  /** An isolator comparing namespaces with the agent's own, with a 10 s thread timeout. */
+  public static ContainerIsolator create(ProcFs procFs, CgroupLayout layout, StateStore store) {
+    return new ContainerIsolator(
+        procFs,
+        layout,
+        store,
+        (int) ProcessHandle.current().pid(),
+        Duration.ofSeconds(10),
+        IsolationObserver.NONE);
+  }
+
+  public ContainerIsolator withObserver(IsolationObserver newObserver) {
+    return new ContainerIsolator(procFs, layout, store, referencePid, timeout, newObserver);
+  }
+
+  /** Reads the container's state and decides what isolating it would change. Changes nothing. */
+  public IsolationPlan plan(ProcessIdentity target, boolean readOnly) {
+    TargetProcess.verify(procFs, target);
+    Boolean privateNamespace = privateNamespace(target);
+    IsolationPlan plan =
+        IsolationPlanner.plan(
+            target,
+            privateNamespace,
+            procFs.cgroups(target.pid()).lines(),
+            procFs.mountInfo(target.pid()).entries(),
+            layout,
+            readOnly);
+    TargetProcess.verify(procFs, target);
+    return plan;
+  }
+
+  /**
+   * Isolates a container: replaces its cgroupfs mounts by ones that show only its own subtree.
+   *
+   * @param readOnly make the new mounts read-only (the default everywhere)
+   * @param audit only report what would change
+   * @throws dev.cgroupns.agent.proc.ProcessVanishedException the container exited, or its PID was
+   *     reused; the container is left as it was (or is gone)
+   * @throws ContainerBusyException another agent works on it
+   * @throws IsolationFailedException a system call failed; see {@link
+   *     IsolationFailedException#containerUnchanged()}
+   */
+  public IsolationOutcome isolate(ProcessIdentity target, boolean readOnly, boolean audit) {
+    if (audit) {
+      return outcome(plan(target, readOnly), true);
+    }
+    try (StateStore.Lock lock = store.lock(target)) {
+      IsolationPlan plan = plan(target, readOnly);
+      if (plan.verdict() != Verdict.CHANGE) {
+        return outcome(plan, false);
+      }
+      Optional<RevertRecord> previous = store.read(target);
+      store.write(recordFor(target, plan, previous));
+      try {
+        apply(target, plan);
+      } catch (SwapFailedException e) {
+        if (e.undoFailures().isEmpty()) {
+          restore(target, previous);
+        }
+        TargetProcess.verify(procFs, target);
+        throw new IsolationFailedException(
+            "isolating " + target + " failed: " + e.getMessage(), e, e.undoFailures());
+      } catch (ProcessVanishedException e) {
+        restore(target, previous);
+        throw e;
+      } catch (RuntimeException e) {
+        restore(target, previous);
+        TargetProcess.verify(procFs, target);
+        throw new IsolationFailedException(
+            "isolating " + target + " failed before any mount changed: " + e.getMessage(), e);
+      }
+      verifyStillThere(target);
+      IsolationPlan after = plan(target, readOnly);
+      if (after.verdict() != Verdict.ALREADY_ISOLATED) {
+        throw new IsolationFailedException(
+            "mounts of " + target + " were replaced but do not show the expected view: " + after,
+            null,
+            List.of("run revert to restore the original mounts"));
+      }
+      return outcome(plan, false);
+    }
+  }
+
+  /**
+   * Restores the mounts recorded when the container was isolated.
+   *
+   * @param audit only report what would be reverted
+   */
+  public IsolationOutcome revert(ProcessIdentity target, boolean audit) {
+    TargetProcess.verify(procFs, target);
+    try (StateStore.Lock lock = store.lock(target)) {
+      Optional<RevertRecord> record = store.read(target);
+      if (record.isEmpty()) {
+        return new IsolationOutcome(target, Result.NOTHING_TO_REVERT, List.of(), List.of());
+      }
+      RevertPlan revertPlan = RevertPlan.of(record.get(), currentMounts(target), layout);
+      if (!revertPlan.refusals().isEmpty()) {
+        return new IsolationOutcome(target, Result.REFUSED, List.of(), revertPlan.refusals());
+      }
+      List<String> described = revertPlan.describe();
+      if (audit) {
+        return new IsolationOutcome(target, Result.WOULD_REVERT, described, List.of());
+      }
+      try {
+        applyRevert(target, revertPlan);
+      } catch (SwapFailedException e) {
+        TargetProcess.verify(procFs, target);
+        throw new IsolationFailedException(
+            "reverting " + target + " failed: " + e.getMessage(), e, e.undoFailures());
+      } catch (ProcessVanishedException e) {
+        store.delete(target);
+        throw e;
+      } catch (RuntimeException e) {
+        TargetProcess.verify(procFs, target);
+        throw new IsolationFailedException(
+            "reverting " + target + " failed before any mount changed: " + e.getMessage(), e);
+      }
+      verifyStillThere(target);
+      store.delete(target);
+      return new IsolationOutcome(target, Result.REVERTED, described, List.of());
+    }
+  }
+
+  private void apply(ProcessIdentity target, IsolationPlan plan) {
+    List<MountChange> changes = plan.changes();
+    int[] newMounts = new int[changes.size()];
+    Arrays.fill(newMounts, -1);
+    List<Integer> tasksFds = new ArrayList<>();
+    List<List<String[]>> v1Options = new ArrayList<>();
+    List<Integer> v1Indexes = new ArrayList<>();
+    int mountNs = -1;
+    int stat = -1;
+    try {
+      mountNs = TargetProcess.open(procFs, target, "ns/mnt");
+      stat = TargetProcess.open(procFs, target, "stat");
+      TargetProcess.verify(procFs, target); // the fds are the target's
+      Map<Integer, Hierarchy> joined = new LinkedHashMap<>();
+      for (int i = 0; i < changes.size(); i++) {
+        MountChange change = changes.get(i);
+        Path dir = layout.directoryOf(change.hierarchy(), change.targetRoot());
+        int attributes = MountAttributes.isolated(change.targetReadOnly());
+        if (change.v2()) {
+          newMounts[i] = Kernel.openTreeClone(Linux.AT_FDCWD, dir.toString(), dir.toString());
+          Kernel.mountSetattr(newMounts[i], attributes, MountAttributes.ALL, 0, dir.toString());
+        } else {
+          if (joined.putIfAbsent(change.hierarchy().hierarchyId(), change.hierarchy()) == null) {
+            requireThawed(change.hierarchy(), dir);
+            tasksFds.add(Kernel.open(dir.resolve("tasks").toString(), Linux.O_WRONLY));
+          }
+          v1Options.add(FreshCgroupMount.options(change.hierarchy()));
+          v1Indexes.add(i);
+        }
+      }
+      List<MountSwapper.Swap> swaps = new ArrayList<>();
+      List<String> slavePoints = new ArrayList<>();
+      List<Long> slaveIds = new ArrayList<>();
+      for (SharedMount shared : plan.sharedMountsToSlave()) {
+        slavePoints.add(shared.mountPoint());
+        slaveIds.add((long) shared.mountId());
+      }
+      observer.beforeNamespaceSwitch(target);
+      int ns = mountNs;
+      int statFd = stat;
+      NamespaceThread.run(
+          "isolate-" + target.pid(),
+          PRELOAD,
+          timeout,
+          () -> {
+            if (!v1Indexes.isEmpty()) {
+              for (int fd : tasksFds) {
+                Kernel.writeString(fd, "0", "tasks of the container's cgroup");
+              }
+              Kernel.unshare(Linux.CLONE_NEWCGROUP);
+              for (int k = 0; k < v1Indexes.size(); k++) {
+                MountChange change = changes.get(v1Indexes.get(k));
+                newMounts[v1Indexes.get(k)] =
+                    FreshCgroupMount.create(
+                        v1Options.get(k),
+                        MountAttributes.isolated(change.targetReadOnly()),
+                        change.mountPoint());
+              }
+            }
+            for (int i = 0; i < changes.size(); i++) {
+              swaps.add(
+                  new MountSwapper.Swap(
+                      changes.get(i).mountPoint(), changes.get(i).mountId(), newMounts[i]));
+            }
+            Kernel.setns(ns, Linux.CLONE_NEWNS);
+            if (!Kernel.processAlive(statFd)) {
+              throw new ProcessExitedException(target);
+            }
+            MountSwapper.makeSlave(slavePoints, slaveIds);
+            MountSwapper.swapAll(swaps, statFd);
+            return null;
+          });
+    } finally {
+      for (int fd : newMounts) {
+        Kernel.close(fd);
+      }
+      for (int fd : tasksFds) {
+        Kernel.close(fd);
+      }
+      Kernel.close(stat);
+      Kernel.close(mountNs);
+    }
+  }
+
+  private void applyRevert(ProcessIdentity target, RevertPlan revertPlan) {
+    List<RevertPlan.Step> steps = revertPlan.steps();
+    int[] restored = new int[steps.size()];
+    Arrays.fill(restored, -1);
+    int mountNs = -1;
+    int stat = -1;
+    try {
+      mountNs = TargetProcess.open(procFs, target, "ns/mnt");
+      stat = TargetProcess.open(procFs, target, "stat");
+      TargetProcess.verify(procFs, target);
+      List<MountSwapper.Swap> swaps = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i++) {
+        RevertPlan.Step step = steps.get(i);
+        String dir = step.originalDirectory().toString();
+        restored[i] = Kernel.openTreeClone(Linux.AT_FDCWD, dir, dir);
+        Kernel.mountSetattr(
+            restored[i],
+            MountAttributes.fromOptions(step.recorded().originalOptions()),
+            MountAttributes.ALL,
+            0,
+            dir);
+        swaps.add(
+            new MountSwapper.Swap(
+                step.recorded().mountPoint(), step.currentMountId(), restored[i]));
+      }
+      observer.beforeNamespaceSwitch(target);
+      int ns = mountNs;
+      int statFd = stat;
+      NamespaceThread.run(
+          "revert-" + target.pid(),
+          PRELOAD,
+          timeout,
+          () -> {
+            Kernel.setns(ns, Linux.CLONE_NEWNS);
+            if (!Kernel.processAlive(statFd)) {
+              throw new ProcessExitedException(target);
+            }
+            MountSwapper.swapAll(swaps, statFd);
+            return null;
+          });
+    } finally {
+      for (int fd : restored) {
+        Kernel.close(fd);
+      }
+      Kernel.close(stat);
+      Kernel.close(mountNs);
+    }
+  }
+
+  /**
+   * Joining a frozen v1 freezer cgroup would freeze the agent's thread with it. Refuse instead. (A
+   * container frozen right after this check still blocks the thread; the timeout reports it.)
+   */
+  private static void requireThawed(Hierarchy hierarchy, Path dir) {
+    if (!hierarchy.controllers().contains("freezer")) {
+      return;
+    }
+    try {
+      String state = Files.readString(dir.resolve("freezer.state")).trim();
+      if (!state.equals("THAWED")) {
+        throw new IllegalStateException("the container is " + state + " (freezer); not touched");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the container's freezer state", e);
+    }
+  }
+
+  private List<MountInfoEntry> currentMounts(ProcessIdentity target) {
+    return IsolationPlanner.visibleCgroupMounts(procFs.mountInfo(target.pid()).entries());
+  }
+
+  private Boolean privateNamespace(ProcessIdentity target) {
+    Optional<Long> own = procFs.namespaceInode(target.pid(), "cgroup");
+    Optional<Long> reference = procFs.namespaceInode(referencePid, "cgroup");
+    if (own.isEmpty() || reference.isEmpty()) {
+      return null;
+    }
+    return !own.get().equals(reference.get());
+  }
+
+  private void verifyStillThere(ProcessIdentity target) {
+    try {
+      TargetProcess.verify(procFs, target);
+    } catch (ProcessVanishedException e) {
+      store.delete(target);
+      throw e;
+    }
+  }
+
+  /** Puts the record back as it was before this attempt. */
+  private void restore(ProcessIdentity target, Optional<RevertRecord> previous) {
+    if (previous.isPresent()) {
+      store.write(previous.get());
+    } else {
+      store.delete(target);
+    }
+  }
+
+  /**
+   * The record to write before changing anything. Mount points already recorded keep their original
+   * entry: a second isolation must not forget what the runtime made.
+   */
+  static RevertRecord recordFor(
+      ProcessIdentity target, IsolationPlan plan, Optional<RevertRecord> previous) {
+    Map<String, RecordedMount> byMountPoint = new LinkedHashMap<>();
+    previous.ifPresent(r -> r.mounts().forEach(m -> byMountPoint.put(m.mountPoint(), m)));
+    for (MountChange change : plan.changes()) {
+      RecordedMount earlier = byMountPoint.get(change.mountPoint());
+      byMountPoint.put(
+          change.mountPoint(),
+          new RecordedMount(
+              change.mountPoint(),
+              change.v2(),
+              change.hierarchy().controllers().stream().sorted().toList(),
+              earlier == null ? change.currentRoot() : earlier.originalRoot(),
+              earlier == null ? change.currentOptions() : earlier.originalOptions(),
+              change.targetRoot(),
+              change.targetReadOnly()));
+    }
+    String createdAt = previous.map(RevertRecord::createdAt).orElse(Instant.now().toString());
+    return new RevertRecord(
+        target.pid(), target.startTime(), createdAt, List.copyOf(byMountPoint.values()));
+  }
+
+  private static IsolationOutcome outcome(IsolationPlan plan, boolean audit) {
+    List<String> changes = plan.changes().stream().map(MountChange::describe).toList();
+    Result result =
+        switch (plan.verdict()) {
+          case CHANGE -> audit ? Result.WOULD_CHANGE : Result.ISOLATED;
+          case ALREADY_ISOLATED -> Result.ALREADY_ISOLATED;
+          case NO_CGROUP_MOUNTS -> Result.NO_CGROUP_MOUNTS;
+          case ALREADY_PRIVATE -> Result.ALREADY_PRIVATE;
+          case REFUSED -> Result.REFUSED;
+        };
+    List<String> notes = new ArrayList<>(plan.notes());
+    plan.sharedMountsToSlave()
+        .forEach(s -> notes.add(s.mountPoint() + " is shared; made slave first"));
+    return new IsolationOutcome(plan.process(), result, changes, notes);
+  }
+
+  private static List<Class<?>> preload() {
+    List<Class<?>> classes = new ArrayList<>(MountSwapper.PRELOAD);
+    classes.add(FreshCgroupMount.class);
+    classes.add(ProcessExitedException.class);
+    classes.add(ProcessVanishedException.class);
+    classes.add(MountChange.class);
+    classes.add(Hierarchy.class);
+    return List.copyOf(classes);
+  }
+}

@@ -1,0 +1,157 @@
+package dev.cgroupns.agent.isolate;
+
+import dev.cgroupns.agent.cgroup.CgroupLayout;
+import dev.cgroupns.agent.cgroup.Hierarchy;
+import dev.cgroupns.agent.inspect.CgroupRelation;
+import dev.cgroupns.agent.inspect.ViewAnalyzer;
+import dev.cgroupns.agent.isolate.IsolationPlan.SharedMount;
+import dev.cgroupns.agent.isolate.IsolationPlan.Verdict;
+import dev.cgroupns.agent.proc.CgroupLine;
+import dev.cgroupns.agent.proc.MountInfoEntry;
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides, without touching the kernel, which cgroupfs mounts of a container to replace and with
+ * what. Inputs are what the agent read: the container's /proc/PID/cgroup and /proc/PID/mountinfo
+ * (both rendered for the agent's cgroup namespace, so roots and own cgroups compare directly), and
+ * the agent's own hierarchy mounts.
+ */
+public final class IsolationPlanner {
+  private IsolationPlanner() {}
+
+  /**
+   * @param privateNamespace whether the container's cgroup namespace differs from the host's; null
+   *     when unknown, which is refused rather than guessed
+   */
+  public static IsolationPlan plan(
+      ProcessIdentity process,
+      Boolean privateNamespace,
+      List<CgroupLine> containerCgroups,
+      List<MountInfoEntry> containerMounts,
+      CgroupLayout layout,
+      boolean readOnly) {
+    if (privateNamespace == null) {
+      return refused(process, "cannot tell whether its cgroup namespace is private");
+    }
+    if (privateNamespace) {
+      return new IsolationPlan(
+          process,
+          Verdict.ALREADY_PRIVATE,
+          List.of(),
+          List.of(),
+          List.of("its runtime gave it a private cgroup namespace; left alone"));
+    }
+    List<MountInfoEntry> visible = visibleCgroupMounts(containerMounts);
+    if (visible.isEmpty()) {
+      return new IsolationPlan(
+          process, Verdict.NO_CGROUP_MOUNTS, List.of(), List.of(), List.of("no cgroupfs mounts"));
+    }
+    List<MountChange> changes = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (MountInfoEntry mount : visible) {
+      Optional<CgroupLine> own = ViewAnalyzer.ownLine(mount, containerCgroups);
+      if (own.isEmpty()) {
+        return refused(
+            process, mount.mountPoint() + ": the container has no cgroup in its hierarchy");
+      }
+      Optional<Hierarchy> hierarchy = layout.forLine(own.get());
+      if (hierarchy.isEmpty()) {
+        return refused(
+            process,
+            mount.mountPoint()
+                + ": hierarchy "
+                + ViewAnalyzer.hierarchyName(mount)
+                + " is not mounted where the agent can reach it");
+      }
+      if (mount.mountPoint().equals("/") || !mount.mountPoint().startsWith("/")) {
+        return refused(process, "cgroupfs mounted at " + mount.mountPoint() + "; not touched");
+      }
+      CgroupRelation relation;
+      try {
+        relation = CgroupRelation.of(mount.root(), own.get().path());
+      } catch (IllegalArgumentException e) {
+        return refused(process, mount.mountPoint() + ": unreadable root " + mount.root());
+      }
+      Optional<String> reason = reasonToChange(relation, mount.readOnly(), readOnly);
+      if (relation == CgroupRelation.NARROWER) {
+        notes.add(mount.mountPoint() + " shows part of its own subtree only; left as is");
+      } else if (reason.isPresent()) {
+        changes.add(
+            new MountChange(
+                mount.mountId(),
+                mount.mountPoint(),
+                hierarchy.get(),
+                mount.root(),
+                mount.mountOptions(),
+                own.get().path(),
+                readOnly,
+                reason.get()));
+      }
+    }
+    if (changes.isEmpty()) {
+      return new IsolationPlan(process, Verdict.ALREADY_ISOLATED, List.of(), List.of(), notes);
+    }
+    return new IsolationPlan(
+        process, Verdict.CHANGE, changes, sharedToSlave(changes, containerMounts), notes);
+  }
+
+  private static Optional<String> reasonToChange(
+      CgroupRelation relation, boolean isReadOnly, boolean wantReadOnly) {
+    String access = isReadOnly == wantReadOnly ? null : (isReadOnly ? "read-only" : "writable");
+    return switch (relation) {
+      case WIDER -> Optional.of("shows more than its own subtree");
+      case ELSEWHERE -> Optional.of("shows cgroups other than its own");
+      case OWN_SUBTREE, NARROWER -> Optional.ofNullable(access);
+    };
+  }
+
+  /**
+   * The cgroupfs mounts a process in the container can reach: a mount that another mount at the
+   * same mount point covers is hidden and left alone.
+   */
+  static List<MountInfoEntry> visibleCgroupMounts(List<MountInfoEntry> mounts) {
+    Set<String> coveringKeys = new HashSet<>();
+    for (MountInfoEntry mount : mounts) {
+      coveringKeys.add(mount.parentId() + "\0" + mount.mountPoint());
+    }
+    Map<String, MountInfoEntry> topByMountPoint = new LinkedHashMap<>();
+    for (MountInfoEntry mount : mounts) {
+      if (!coveringKeys.contains(mount.mountId() + "\0" + mount.mountPoint())) {
+        topByMountPoint.put(mount.mountPoint(), mount);
+      }
+    }
+    return topByMountPoint.values().stream().filter(MountInfoEntry::isCgroup).toList();
+  }
+
+  /** Targets and their parents that are shared, each once, parents first. */
+  private static List<SharedMount> sharedToSlave(
+      List<MountChange> changes, List<MountInfoEntry> mounts) {
+    Map<Integer, MountInfoEntry> byId = new LinkedHashMap<>();
+    mounts.forEach(m -> byId.put(m.mountId(), m));
+    Map<Integer, SharedMount> result = new LinkedHashMap<>();
+    for (MountChange change : changes) {
+      MountInfoEntry target = byId.get(change.mountId());
+      MountInfoEntry parent = byId.get(target.parentId());
+      if (parent != null && parent.isShared()) {
+        result.putIfAbsent(
+            parent.mountId(), new SharedMount(parent.mountId(), parent.mountPoint()));
+      }
+      if (target.isShared()) {
+        result.putIfAbsent(
+            target.mountId(), new SharedMount(target.mountId(), target.mountPoint()));
+      }
+    }
+    return List.copyOf(result.values());
+  }
+
+  private static IsolationPlan refused(ProcessIdentity process, String why) {
+    return new IsolationPlan(process, Verdict.REFUSED, List.of(), List.of(), List.of(why));
+  }
+}

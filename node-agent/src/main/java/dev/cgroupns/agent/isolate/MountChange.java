@@ -1,0 +1,54 @@
+package dev.cgroupns.agent.isolate;
+
+import dev.cgroupns.agent.cgroup.Hierarchy;
+import java.util.List;
+
+/**
+ * One cgroupfs mount of the container to replace.
+ *
+ * @param mountId its ID in the container's mountinfo; checked again right before it is touched
+ * @param mountPoint where it is, inside the container
+ * @param hierarchy the hierarchy, as the agent reaches it
+ * @param currentRoot its root cgroup now, as the agent reads it
+ * @param currentOptions its per-mount options now (ro/rw, nosuid, relatime, ...)
+ * @param targetRoot the container's own cgroup in that hierarchy, as the agent reads it
+ * @param targetReadOnly whether the replacement is read-only
+ * @param reason why it changes, for people
+ */
+public record MountChange(
+    int mountId,
+    String mountPoint,
+    Hierarchy hierarchy,
+    String currentRoot,
+    List<String> currentOptions,
+    String targetRoot,
+    boolean targetReadOnly,
+    String reason) {
+  public MountChange {
+    currentOptions = List.copyOf(currentOptions);
+  }
+
+  public boolean v2() {
+    return hierarchy.v2();
+  }
+
+  public boolean currentReadOnly() {
+    return currentOptions.contains("ro");
+  }
+
+  /** One line for people: what is replaced by what. */
+  public String describe() {
+    return mountPoint
+        + ": "
+        + hierarchy.displayName()
+        + " root "
+        + currentRoot
+        + (currentReadOnly() ? " ro" : " rw")
+        + " -> "
+        + targetRoot
+        + (targetReadOnly ? " ro" : " rw")
+        + " ("
+        + reason
+        + ")";
+  }
+}

@@ -1,0 +1,43 @@
+package dev.cgroupns.agent.isolate;
+
+import java.util.List;
+
+/**
+ * What the agent replaced in one container, kept on the node so {@code revert} can put it back.
+ * Written before the first mount is touched.
+ *
+ * @param pid the container process
+ * @param startTime its start time (with the PID, its identity)
+ * @param createdAt when the record was first written (RFC 3339)
+ * @param mounts one entry per replaced mount point
+ */
+public record RevertRecord(int pid, long startTime, String createdAt, List<RecordedMount> mounts) {
+  public RevertRecord {
+    mounts = List.copyOf(mounts);
+  }
+
+  /**
+   * One replaced mount.
+   *
+   * @param mountPoint inside the container
+   * @param v2 true for cgroup2
+   * @param controllers v1 controllers (and name=xxx), sorted; empty for v2
+   * @param originalRoot the root it had, as the agent read it
+   * @param originalOptions its per-mount options (ro/rw, nosuid, ...)
+   * @param isolatedRoot the root of the replacement, as the agent reads it
+   * @param isolatedReadOnly whether the replacement is read-only
+   */
+  public record RecordedMount(
+      String mountPoint,
+      boolean v2,
+      List<String> controllers,
+      String originalRoot,
+      List<String> originalOptions,
+      String isolatedRoot,
+      boolean isolatedReadOnly) {
+    public RecordedMount {
+      controllers = List.copyOf(controllers);
+      originalOptions = List.copyOf(originalOptions);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.cgroupns.agent.isolate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The node-local state directory: one revert record and one lock file per container, named by (pid,
+ * start time), e.g. {@code 4242-987654.json} and {@code 4242-987654.lock}.
+ *
+ * <p>Records are written atomically (temporary file, fsync, rename, fsync of the directory), so a
+ * crash leaves either the old record or the new one. Locks are POSIX record locks, which the kernel
+ * drops when the holder dies: a crashed agent never leaves a container locked.
+ */
+public final class StateStore {
+  /** Default directory: on tmpfs, so records vanish on reboot together with the mounts. */
+  public static final Path DEFAULT_DIR = Path.of("/run/cgroup-isolation");
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path dir;
+
+  public StateStore(Path dir) {
+    this.dir = dir.toAbsolutePath().normalize();
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** A held per-container lock; close to release. */
+  public interface Lock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Takes the container's lock without waiting.
+   *
+   * @throws ContainerBusyException when another agent, CLI or thread holds it
+   */
+  public Lock lock(ProcessIdentity process) {
+    Path lockFile = file(process, ".lock");
+    ensureDir();
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new ContainerBusyException(process, lockFile.toString());
+      }
+      FileChannel held = channel;
+      return () -> {
+        try {
+          lock.release();
+          held.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      };
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw new ContainerBusyException(process, lockFile.toString());
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new UncheckedIOException("cannot lock " + lockFile, e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  public Optional<RevertRecord> read(ProcessIdentity process) {
+    Path file = file(process, ".json");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      RevertRecord record = JSON.readValue(file.toFile(), RevertRecord.class);
+      if (record.pid() != process.pid() || record.startTime() != process.startTime()) {
+        throw new IllegalStateException(file + " belongs to another process; refusing it");
+      }
+      return Optional.of(record);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read revert record " + file, e);
+    }
+  }
+
+  /** Replaces the record atomically and durably. */
+  public void write(RevertRecord record) {
+    ensureDir();
+    Path target = file(new ProcessIdentity(record.pid(), record.startTime()), ".json");
+    Path temp = dir.resolve("." + target.getFileName() + ".tmp");
+    try {
+      byte[] bytes = JSON.writeValueAsBytes(record);
+      try (FileChannel out =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+        out.force(true);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IllegalStateException("state directory does not support atomic rename", e);
+      }
+      syncDir();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write revert record " + target, e);
+    }
+  }
+
+  public void delete(ProcessIdentity process) {
+    try {
+      Files.deleteIfExists(file(process, ".json"));
+      syncDir();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete revert record of " + process, e);
+    }
+  }
+
+  /** The record file of a process (exists or not). */
+  public Path recordFile(ProcessIdentity process) {
+    return file(process, ".json");
+  }
+
+  private Path file(ProcessIdentity process, String suffix) {
+    return dir.resolve(process.pid() + "-" + process.startTime() + suffix);
+  }
+
+  private void ensureDir() {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create state directory " + dir, e);
+    }
+  }
+
+  private void syncDir() throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // already failing; the original error matters
+      }
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.cgroupns.agent.isolate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgroupns.agent.cgroup.CgroupLayout;
+import dev.cgroupns.agent.inspect.CgroupMountView;
+import dev.cgroupns.agent.inspect.CgroupRelation;
+import dev.cgroupns.agent.inspect.ContainerInspection;
+import dev.cgroupns.agent.inspect.ContainerInspector;
+import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
+import dev.cgroupns.agent.proc.MountInfoEntry;
+import dev.cgroupns.agent.proc.MountInfoParser;
+import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.runc.ContainerSpec;
+import dev.cgroupns.agent.runc.RuncContainer;
+import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.api.v1alpha1.MountState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Isolation of real runc containers, checked from inside each container with runc exec (no shell),
+ * with the host's mountinfo compared byte for byte around every test.
+ */
+class IsolationRuncTest {
+  private RuncFixture runc;
+  private byte[] hostMountInfoBefore;
+  private ContainerIsolator isolator;
+  private StateStore store;
+  private final ProcFs procFs = ProcFs.host();
+  private final ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
+
+  @BeforeEach
+  void setUp() throws IOException {
+    runc = RuncFixture.create();
+    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    store = new StateStore(runc.workDir().resolve("state"));
+    isolator = ContainerIsolator.create(procFs, CgroupLayout.detect(procFs, null), store);
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    try {
+      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
+          .as("the host's mountinfo is byte-identical")
+          .isEqualTo(hostMountInfoBefore);
+    } finally {
+      runc.close();
+    }
+  }
+
+  @Test
+  void hostCgroupfsContainerEndsUpSeeingOnlyItsOwnSubtreeReadOnlyThenRevertRestoresIt() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    List<String> originalView = cgroupMountsSeenInside(c);
+
+    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+
+    assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
+    assertThat(outcome.changes()).hasSize(originalView.size());
+    assertThat(store.recordFile(c.identity())).exists();
+    assertSeesOnlyItsOwnSubtree(c, true);
+
+    assertThat(isolator.isolate(c.identity(), true, false).result())
+        .isEqualTo(Result.ALREADY_ISOLATED);
+
+    IsolationOutcome reverted = isolator.revert(c.identity(), false);
+    assertThat(reverted.result()).isEqualTo(Result.REVERTED);
+    assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
+    assertThat(isolator.revert(c.identity(), false).result()).isEqualTo(Result.NOTHING_TO_REVERT);
+  }
+
+  @Test
+  void systemdNamedContainerWithWritableBindMountsBecomesReadOnly() {
+    RuncContainer c =
+        runc.start(
+            ContainerSpec.plain()
+                .withDriver(ContainerSpec.Driver.SYSTEMD_NAMES)
+                .withWritableCgroupMount());
+    assertThat(inspector.inspect(c.identity()).mountState()).isEqualTo(MountState.ReadWrite);
+
+    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+
+    assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
+    assertSeesOnlyItsOwnSubtree(c, true);
+  }
+
+  @Test
+  void readWriteIsolationLeavesTheMountsWritable() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+
+    assertThat(isolator.isolate(c.identity(), false, false).result()).isEqualTo(Result.ISOLATED);
+
+    assertSeesOnlyItsOwnSubtree(c, false);
+  }
+
+  @Test
+  void runcDefaultContainerIsAlreadyIsolated() {
+    RuncContainer c = runc.start(ContainerSpec.plain());
+    List<String> before = cgroupMountsSeenInside(c);
+
+    assertThat(isolator.isolate(c.identity(), true, false).result())
+        .isEqualTo(Result.ALREADY_ISOLATED);
+
+    assertThat(cgroupMountsSeenInside(c)).isEqualTo(before);
+    assertThat(store.recordFile(c.identity())).doesNotExist();
+  }
+
+  @Test
+  void privateNamespaceContainerIsLeftAloneEvenWithTheHostCgroupfs() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withCgroupNamespace().withHostCgroupfs());
+    String before = c.exec("cat", "/proc/self/mountinfo");
+
+    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+
+    assertThat(outcome.result()).isEqualTo(Result.ALREADY_PRIVATE);
+    assertThat(c.exec("cat", "/proc/self/mountinfo")).isEqualTo(before);
+  }
+
+  @Test
+  void auditReportsEveryChangeAndChangesNothing() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    String before = c.exec("cat", "/proc/self/mountinfo");
+
+    IsolationOutcome outcome = isolator.isolate(c.identity(), true, true);
+
+    assertThat(outcome.result()).isEqualTo(Result.WOULD_CHANGE);
+    assertThat(outcome.changes())
+        .hasSize(cgroupMountsSeenInside(c).size())
+        .allSatisfy(line -> assertThat(line).contains(c.cgroupsPath() + " ro"));
+    assertThat(c.exec("cat", "/proc/self/mountinfo")).isEqualTo(before);
+    assertThat(store.recordFile(c.identity())).doesNotExist();
+  }
+
+  @Test
+  void trapBinariesInTheContainerNeverRun() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withTraps());
+
+    assertThat(isolator.isolate(c.identity(), true, false).result()).isEqualTo(Result.ISOLATED);
+    inspector.inspect(c.identity());
+    assertThat(isolator.revert(c.identity(), false).result()).isEqualTo(Result.REVERTED);
+
+    assertThat(c.trapMarkers()).as("traps that ran").isEmpty();
+    assertThat(c.rootfs().resolve("bin/mount")).isRegularFile(); // the traps are in place
+  }
+
+  /** From inside: every cgroupfs mount shows the container's own cgroup, with the given access. */
+  private void assertSeesOnlyItsOwnSubtree(RuncContainer c, boolean readOnly) {
+    List<MountInfoEntry> mounts = cgroupMountEntriesInside(c);
+    assertThat(mounts).isNotEmpty();
+    for (MountInfoEntry mount : mounts) {
+      assertThat(mount.root()).as(mount.mountPoint()).isEqualTo(c.cgroupsPath());
+      assertThat(mount.readOnly()).as(mount.mountPoint() + " read-only").isEqualTo(readOnly);
+      Path hostDir = hostDirectory(mount, c.cgroupsPath());
+      assertThat(listInside(c, mount.mountPoint()))
+          .as("what " + mount.mountPoint() + " lists inside")
+          .containsExactlyInAnyOrderElementsOf(listOnHost(hostDir));
+    }
+    ContainerInspection inspection = inspector.inspect(c.identity());
+    assertThat(inspection.mounts())
+        .extracting(CgroupMountView::relation)
+        .containsOnly(CgroupRelation.OWN_SUBTREE);
+    assertThat(inspection.mountState())
+        .isEqualTo(readOnly ? MountState.ReadOnly : MountState.ReadWrite);
+  }
+
+  private static Path hostDirectory(MountInfoEntry mount, String cgroupPath) {
+    String name =
+        mount.isCgroupV2() ? "unified" : Path.of(mount.mountPoint()).getFileName().toString();
+    return Path.of("/sys/fs/cgroup", name, cgroupPath.substring(1));
+  }
+
+  private static List<String> listInside(RuncContainer c, String dir) {
+    return Arrays.stream(c.exec("ls", "-1a", dir).split("\n"))
+        .filter(s -> !s.isBlank() && !s.equals(".") && !s.equals(".."))
+        .toList();
+  }
+
+  private static List<String> listOnHost(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static List<MountInfoEntry> cgroupMountEntriesInside(RuncContainer c) {
+    return MountInfoParser.parse(c.exec("cat", "/proc/self/mountinfo")).entries().stream()
+        .filter(MountInfoEntry::isCgroup)
+        .toList();
+  }
+
+  /** mount point, root, per-mount options and fs type of each cgroupfs mount, seen inside. */
+  static List<String> cgroupMountsSeenInside(RuncContainer c) {
+    return cgroupMountEntriesInside(c).stream()
+        .map(
+            m ->
+                m.mountPoint()
+                    + " "
+                    + m.root()
+                    + " "
+                    + String.join(",", m.mountOptions())
+                    + " "
+                    + m.fsType())
+        .toList();
+  }
+}
