@@ -48,7 +48,8 @@ class RbacTableTest {
           grant(C, "", "nodes", "get", "list", "watch"),
           grant(C, "", "events", "create", "patch"),
           grant(C, "events.k8s.io", "events", "create", "patch"),
-          grant(NAMESPACE, "coordination.k8s.io", "leases", "get", "create", "update"));
+          // JOSDK checks get/create/update up front; fabric8 renews the lease with a merge patch.
+          grant(NAMESPACE, "coordination.k8s.io", "leases", "get", "create", "update", "patch"));
 
   /** What a node agent needs: read its instructions and pods, report results, emit Events. */
   static final Set<String> AGENT_NEEDS =
