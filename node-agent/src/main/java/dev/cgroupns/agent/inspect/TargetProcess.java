@@ -4,6 +4,7 @@ import dev.cgroupns.agent.kernel.Kernel;
 import dev.cgroupns.agent.kernel.KernelException;
 import dev.cgroupns.agent.kernel.Linux;
 import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.proc.ProcStatParser;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
 
@@ -26,6 +27,18 @@ public final class TargetProcess {
     ProcessIdentity now = procFs.identity(expected.pid()).orElseThrow(() -> vanished(expected));
     if (!now.equals(expected)) {
       throw new PidReusedException(expected, now);
+    }
+    if (isZombie(procFs, expected.pid())) {
+      throw vanished(expected); // exited, not yet reaped: its namespaces are gone
+    }
+  }
+
+  private static boolean isZombie(ProcFs procFs, int pid) {
+    try {
+      char state = ProcStatParser.state(procFs.read(pid, "stat", 4096));
+      return state == 'Z' || state == 'X';
+    } catch (ProcessVanishedException e) {
+      return true;
     }
   }
 

@@ -7,12 +7,13 @@ import dev.cgroupns.agent.proc.ProcessIdentity;
  * agent uses none; tests use it to make the container exit, lose its cgroup or change its mounts at
  * the worst moment.
  */
+@FunctionalInterface
 public interface IsolationObserver {
-  IsolationObserver NONE = new IsolationObserver() {};
+  IsolationObserver NONE = process -> {};
 
   /**
    * Called after the plan was made, the revert record written and every fd opened, right before the
    * dedicated thread joins the container's cgroups and enters its mount namespace.
    */
-  default void beforeNamespaceSwitch(ProcessIdentity process) {}
+  void beforeNamespaceSwitch(ProcessIdentity process);
 }

@@ -117,8 +117,20 @@ public final class Kernel {
    * Needs no path lookup, so it works after the thread entered another mount namespace.
    */
   public static boolean processAlive(int procStatFd) {
-    long n = LIBC.pread(procStatFd, new byte[64], 64, 0);
-    return n > 0;
+    byte[] stat = new byte[512];
+    long n = LIBC.pread(procStatFd, stat, stat.length, 0);
+    if (n <= 0) {
+      return false;
+    }
+    // "PID (COMM) S ...": the state follows the LAST ')' (COMM may contain ')'). A zombie has
+    // left its namespaces already; it counts as gone.
+    for (int i = (int) n - 1; i > 0; i--) {
+      if (stat[i] == ')') {
+        byte state = i + 2 < n ? stat[i + 2] : (byte) 'X';
+        return state != 'Z' && state != 'X';
+      }
+    }
+    return false;
   }
 
   public static void umountDetach(String relativeName) {

@@ -1,0 +1,209 @@
+package dev.cgroupns.agent.isolate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cgroupns.agent.cgroup.CgroupLayout;
+import dev.cgroupns.agent.inspect.PidReusedException;
+import dev.cgroupns.agent.kernel.Kernel;
+import dev.cgroupns.agent.kernel.Linux;
+import dev.cgroupns.agent.kernel.NamespaceThread;
+import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import dev.cgroupns.agent.proc.ProcessVanishedException;
+import dev.cgroupns.agent.runc.ContainerSpec;
+import dev.cgroupns.agent.runc.RuncContainer;
+import dev.cgroupns.agent.runc.RuncFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults at the worst moment: right before the agent's thread joins the container's cgroups and
+ * enters its mount namespace. Each must give a clear error, leave the container exactly as it was
+ * (or gone), leave the host's mounts alone, and leak no thread and no fd.
+ */
+class IsolationFaultRuncTest {
+  private RuncFixture runc;
+  private byte[] hostMountInfoBefore;
+  private StateStore store;
+  private ContainerIsolator isolator;
+  private final ProcFs procFs = ProcFs.host();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    runc = RuncFixture.create();
+    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    store = new StateStore(runc.workDir().resolve("state"));
+    isolator = ContainerIsolator.create(procFs, CgroupLayout.detect(procFs, null), store);
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    try {
+      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
+          .as("the host's mountinfo is byte-identical")
+          .isEqualTo(hostMountInfoBefore);
+      assertThat(namespaceThreads()).as("namespace threads still alive").isZero();
+    } finally {
+      runc.close();
+    }
+  }
+
+  @Test
+  void containerThatExitsDuringIsolationGivesAClearErrorAndNoRecord() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = c.identity();
+    long fds = openFds();
+
+    assertThatThrownBy(() -> isolator.withObserver(p -> c.kill()).isolate(id, true, false))
+        .isInstanceOf(ProcessVanishedException.class)
+        .hasMessageContaining("exited");
+
+    assertThat(openFds()).isEqualTo(fds);
+    assertThat(store.recordFile(id)).doesNotExist();
+  }
+
+  @Test
+  void containerWhoseCgroupIsRemovedIsLeftAsItWas() throws IOException {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = c.identity();
+    // Read from the host: runc exec cannot join a container whose cgroup was removed.
+    List<String> before = cgroupMountsReadFromHost(c);
+    long fds = openFds();
+    Path memory = Path.of("/sys/fs/cgroup/memory", c.cgroupsPath().substring(1));
+
+    IsolationObserver removeCgroup =
+        p -> {
+          try {
+            // Move the process to its pod's cgroup, then remove the container's memory cgroup.
+            Files.writeString(
+                memory.getParent().resolve("cgroup.procs"), Integer.toString(c.pid()));
+            Files.delete(memory);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+
+    assertThatThrownBy(() -> isolator.withObserver(removeCgroup).isolate(id, true, false))
+        .isInstanceOfSatisfying(
+            IsolationFailedException.class,
+            e -> {
+              assertThat(e.containerUnchanged()).isTrue();
+              assertThat(e.getMessage()).contains("write").contains("left as it was");
+            });
+
+    assertThat(cgroupMountsReadFromHost(c)).isEqualTo(before);
+    assertThat(openFds()).isEqualTo(fds);
+    assertThat(store.recordFile(id)).doesNotExist();
+  }
+
+  private List<String> cgroupMountsReadFromHost(RuncContainer c) {
+    return procFs.mountInfo(c.pid()).cgroupMounts().stream()
+        .map(m -> m.mountId() + " " + m.mountPoint() + " " + m.root() + " " + m.mountOptions())
+        .toList();
+  }
+
+  @Test
+  void reusedPidIsRefusedBeforeAnythingHappens() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity real = c.identity();
+    ProcessIdentity stale = new ProcessIdentity(real.pid(), real.startTime() + 1);
+    List<String> before = IsolationRuncTest.cgroupMountsSeenInside(c);
+
+    assertThatThrownBy(() -> isolator.isolate(stale, true, false))
+        .isInstanceOf(PidReusedException.class)
+        .hasMessageContaining("reused");
+    assertThatThrownBy(() -> isolator.revert(stale, false)).isInstanceOf(PidReusedException.class);
+
+    assertThat(IsolationRuncTest.cgroupMountsSeenInside(c)).isEqualTo(before);
+    assertThat(store.recordFile(real)).doesNotExist();
+  }
+
+  @Test
+  void aSecondAgentAtTheSameTimeIsTurnedAwayAndTheFirstFinishes() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = c.identity();
+    ContainerIsolator second =
+        ContainerIsolator.create(procFs, CgroupLayout.detect(procFs, null), store);
+    Throwable[] secondResult = new Throwable[1];
+
+    IsolationObserver racingAgent =
+        p -> {
+          try {
+            second.isolate(id, true, false);
+          } catch (RuntimeException e) {
+            secondResult[0] = e;
+          }
+        };
+    IsolationOutcome first = isolator.withObserver(racingAgent).isolate(id, true, false);
+
+    assertThat(first.result()).isEqualTo(IsolationOutcome.Result.ISOLATED);
+    assertThat(secondResult[0])
+        .isInstanceOf(ContainerBusyException.class)
+        .hasMessageContaining("another agent");
+    assertThat(second.isolate(id, true, false).result())
+        .isEqualTo(IsolationOutcome.Result.ALREADY_ISOLATED);
+  }
+
+  @Test
+  void aMountThatChangesUnderTheAgentRollsBackEveryReplacedMount() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = c.identity();
+    List<String> before = IsolationRuncTest.cgroupMountsSeenInside(c);
+    String last = before.get(before.size() - 1).split(" ")[0];
+    long fds = openFds();
+
+    assertThatThrownBy(
+            () -> isolator.withObserver(p -> unmountInside(c, last)).isolate(id, true, false))
+        .isInstanceOfSatisfying(
+            IsolationFailedException.class,
+            e -> {
+              assertThat(e.containerUnchanged()).isTrue();
+              assertThat(e.getMessage()).contains(last).contains("as planned");
+            });
+
+    List<String> expected = before.stream().filter(line -> !line.startsWith(last + " ")).toList();
+    assertThat(IsolationRuncTest.cgroupMountsSeenInside(c)).isEqualTo(expected);
+    assertThat(openFds()).isEqualTo(fds);
+    assertThat(store.recordFile(id)).doesNotExist();
+  }
+
+  /** What a process inside could do: unmount one of its cgroupfs mounts (done from the host). */
+  private static void unmountInside(RuncContainer c, String mountPoint) {
+    int ns = Kernel.open("/proc/" + c.pid() + "/ns/mnt", Linux.O_RDONLY);
+    try {
+      NamespaceThread.run(
+          "test-umount",
+          List.of(),
+          Duration.ofSeconds(10),
+          () -> {
+            Kernel.setns(ns, Linux.CLONE_NEWNS);
+            Kernel.umountDetach(mountPoint.substring(1)); // relative to the container's root
+            return null;
+          });
+    } finally {
+      Kernel.close(ns);
+    }
+  }
+
+  private static long openFds() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static long namespaceThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("cgroupns-"))
+        .count();
+  }
+}
