@@ -3,6 +3,8 @@ package dev.cgroupns.agent.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.proc.CgroupLine;
+import dev.cgroupns.agent.proc.MountInfoEntry;
+import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcCgroup;
 import dev.cgroupns.agent.proc.ProcCgroupParser;
 import dev.cgroupns.agent.testing.RandomCases;
@@ -74,6 +76,7 @@ class NamespacePathsKernelTest {
       String[] parts = output.split("---\n", -1);
       ProcCgroup seenByHelper = ProcCgroupParser.parse(parts[0]);
       ProcCgroup helperSelf = ProcCgroupParser.parse(parts[1]);
+      List<MountInfoEntry> helperMounts = MountInfoParser.parse(parts[2]).cgroupMounts();
 
       for (var h : cgroups.hierarchies()) {
         String targetHost = cgroups.hostPath(h, target);
@@ -111,7 +114,7 @@ class NamespacePathsKernelTest {
         "for f in \"$@\"; do echo $$ > \"$f\" || exit 1; done; "
             + "exec unshare -C sh -c 'cat /proc/"
             + targetPid
-            + "/cgroup; echo ---; cat /proc/self/cgroup'");
+            + "/cgroup; echo ---; cat /proc/self/cgroup; echo ---; cat /proc/self/mountinfo'");
     command.add("sh");
     for (var h : cgroups.hierarchies()) {
       command.add(cgroups.directory(h, root).resolve("cgroup.procs").toString());

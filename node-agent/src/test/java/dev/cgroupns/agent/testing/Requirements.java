@@ -57,10 +57,14 @@ public final class Requirements {
    * Generic precondition: skips outside CI with {@code reason}, fails in CI with the same reason.
    */
   public static void require(boolean condition, String reason) {
+    require(condition, reason, inCi());
+  }
+
+  static void require(boolean condition, String reason, boolean ci) {
     if (condition) {
       return;
     }
-    if (inCi()) {
+    if (ci) {
       fail("Required in CI (CI=true) but not met: " + reason);
     }
     Assumptions.abort("Skipped outside CI: " + reason);
