@@ -1,0 +1,47 @@
+package dev.cgroupns.agent.cli;
+
+import dev.cgroupns.agent.isolate.ContainerIsolator;
+import dev.cgroupns.agent.isolate.IsolationObserver;
+import dev.cgroupns.agent.isolate.IsolationOutcome;
+import java.io.PrintWriter;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "isolate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replace the container's cgroupfs mounts (every v1 hierarchy it has, and v2) with mounts that"
+          + " show only its own cgroup subtree, read-only unless --read-write.",
+      "Running processes keep their own /proc/self/cgroup lines; only processes born into a"
+          + " cgroup namespace see \"/\". A container that already has a private cgroup namespace"
+          + " is left alone (exit 6)."
+    })
+class IsolateCommand extends ContainerCommand {
+  @Option(names = "--read-write", description = "Leave the new mounts writable.")
+  boolean readWrite;
+
+  @Option(names = "--audit", description = "Report exactly what would change; change nothing.")
+  boolean audit;
+
+  @Override
+  int execute(PrintWriter out) {
+    TargetOptions.Target target = options.resolve();
+    ContainerIsolator isolator =
+        new ContainerIsolator(
+            options.procFs(),
+            options.layout(),
+            options.store(),
+            options.referencePid(),
+            Duration.ofSeconds(10),
+            IsolationObserver.NONE);
+    IsolationOutcome outcome = isolator.isolate(target.identity(), !readWrite, audit);
+    int exit = ExitCodes.of(outcome.result());
+    out.print(
+        options.json
+            ? Reports.outcomeJson(outcome, target.container(), exit) + "\n"
+            : Reports.outcomeText(outcome, target.container()));
+    return exit;
+  }
+}
