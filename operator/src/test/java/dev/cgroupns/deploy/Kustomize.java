@@ -3,9 +3,11 @@ package dev.cgroupns.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +33,16 @@ final class Kustomize {
   }
 
   private static Rendered run(Path kubectl, Path dir) {
+    Path stderr = null;
     try {
+      // stderr goes to a file so that neither stream can fill up and block kubectl.
+      stderr = Files.createTempFile("kustomize", ".err");
       Process process =
           new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectError(stderr.toFile())
               .start();
-      // kubectl's output for this project is small; read both streams fully before waiting.
       byte[] out = process.getInputStream().readAllBytes();
-      byte[] err = process.getErrorStream().readAllBytes();
       if (!process.waitFor(2, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         throw new AssertionError("kubectl kustomize " + dir + " did not finish");
@@ -50,7 +54,7 @@ final class Kustomize {
                 + " failed ("
                 + process.exitValue()
                 + "):\n"
-                + new String(err, StandardCharsets.UTF_8));
+                + Files.readString(stderr));
       }
       return new Rendered(dir, parseAll(new String(out, StandardCharsets.UTF_8)));
     } catch (IOException e) {
@@ -58,6 +62,10 @@ final class Kustomize {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while rendering " + dir, e);
+    } finally {
+      if (stderr != null) {
+        stderr.toFile().delete();
+      }
     }
   }
 
