@@ -1,0 +1,148 @@
+package dev.cgroupns.sandbox;
+
+import dev.cgroupns.sandbox.system.InProcessControlPlane;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The sandbox command: the whole system on this machine, and kubectl against it. */
+@Command(
+    name = "sandbox",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole system on this machine: an embedded Kubernetes API endpoint, the CRDs,",
+      "the operator, one node agent and a few demo pods as real runc containers; applies the",
+      "sample CgroupIsolation, waits until Ready and shows what a container saw before and after.",
+      "Needs root, runc and busybox (except with --api-only)."
+    })
+public final class SandboxMain implements Callable<Integer> {
+
+  @Option(names = "--once", description = "Exit (and clean up) after Ready and the views.")
+  boolean once;
+
+  @Option(
+      names = "--api-only",
+      description = "Only the API endpoint with the CRDs, for kubectl (no root needed).")
+  boolean apiOnly;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Use this cluster instead of the embedded endpoint.")
+  Path kubeconfig;
+
+  @Option(
+      names = "--use-current-context",
+      description = "Use the current kubectl context instead of the embedded endpoint.")
+  boolean useCurrentContext;
+
+  @Option(
+      names = "--node-name",
+      defaultValue = "local",
+      description = "Node name of the agent and the demo pods (default: ${DEFAULT-VALUE}).")
+  String nodeName;
+
+  @Option(
+      names = "--pods",
+      defaultValue = "3",
+      description = "Demo pods (default: ${DEFAULT-VALUE}).")
+  int pods;
+
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "Port of the embedded endpoint on 127.0.0.1 (default: any free port).")
+  int port;
+
+  @Option(
+      names = "--ready-timeout",
+      defaultValue = "120",
+      paramLabel = "SECONDS",
+      description = "How long to wait for Ready (default: ${DEFAULT-VALUE}).")
+  int readyTimeoutSeconds;
+
+  @Option(
+      names = "--repository",
+      defaultValue = ".",
+      paramLabel = "DIR",
+      description = "The project checkout with crds/ and manifests/ (default: current directory).")
+  Path repository;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Show the operator's, the agent's and the client's logs (INFO).")
+  boolean verbose;
+
+  public static void main(String[] args) {
+    // Before any logger exists: the progress lines are the output; component logs only on -v.
+    boolean verbose =
+        java.util.Arrays.asList(args).contains("-v")
+            || java.util.Arrays.asList(args).contains("--verbose");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
+        "error");
+    System.exit(new CommandLine(new SandboxMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SandboxOptions options;
+    try {
+      options =
+          new SandboxOptions(
+              repository.toAbsolutePath().normalize(),
+              once,
+              apiOnly,
+              kubeconfig,
+              useCurrentContext,
+              nodeName,
+              pods,
+              port,
+              Duration.ofSeconds(readyTimeoutSeconds));
+    } catch (IllegalArgumentException e) {
+      System.err.println("sandbox: " + e.getMessage());
+      return 2;
+    }
+    List<String> problems =
+        Preflight.problems(Preflight.Facts.ofThisMachine(options.repository()), options.apiOnly());
+    if (!problems.isEmpty()) {
+      System.err.println("sandbox cannot start on this machine:");
+      problems.forEach(p -> System.err.println("  - " + p));
+      return 2;
+    }
+    Progress progress = new Progress(System.out);
+    Teardown teardown = new Teardown(progress);
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread onCtrlC =
+        new Thread(
+            () -> {
+              // Ctrl-C: the JVM exits as soon as the hooks end, so clean up here; on a normal
+              // exit the steps already ran and this does nothing.
+              stop.countDown();
+              teardown.run();
+            },
+            "sandbox-cleanup");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    int code;
+    try {
+      code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
+    } catch (Exception e) {
+      progress.step("FAILED: " + e.getMessage());
+      code = SandboxRun.FAILED;
+    }
+    List<String> failures = teardown.run();
+    if (!failures.isEmpty()) {
+      progress.step("cleanup incomplete: " + failures);
+      return SandboxRun.FAILED;
+    }
+    progress.step(
+        code == SandboxRun.OK ? "done, nothing left behind" : "stopped, nothing left behind");
+    return code;
+  }
+}

@@ -1,0 +1,228 @@
+package dev.cgroupns.sandbox;
+
+import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
+import dev.cgroupns.sandbox.cluster.CrdInstaller;
+import dev.cgroupns.sandbox.cluster.IsolationStatusWatcher;
+import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
+import dev.cgroupns.sandbox.cluster.ManifestApplier;
+import dev.cgroupns.sandbox.demo.ContainerView;
+import dev.cgroupns.sandbox.demo.ContainerViewReader;
+import dev.cgroupns.sandbox.demo.DemoPods;
+import dev.cgroupns.sandbox.demo.ViewReport;
+import dev.cgroupns.sandbox.runc.BusyboxRootfs;
+import dev.cgroupns.sandbox.runc.DemoContainer;
+import dev.cgroupns.sandbox.runc.RuncRuntime;
+import dev.cgroupns.sandbox.runc.SandboxCgroupRoot;
+import dev.cgroupns.sandbox.system.ControlPlane;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * The sandbox's steps, in order, each registering its undo with the {@link Teardown} before the
+ * next one starts: endpoint, CRDs, operator, node agent, demo pods, sample, Ready, views.
+ */
+public final class SandboxRun {
+
+  /** Exit codes of the command. */
+  public static final int OK = 0;
+
+  public static final int FAILED = 1;
+
+  private static final Duration DELETE_WAIT = Duration.ofSeconds(30);
+
+  private final SandboxOptions options;
+  private final Progress progress;
+  private final Teardown teardown;
+  private final ControlPlane controlPlane;
+  private final CountDownLatch stop;
+
+  /**
+   * @param stop counted down to end a run that keeps going until Ctrl-C
+   */
+  public SandboxRun(
+      SandboxOptions options,
+      Progress progress,
+      Teardown teardown,
+      ControlPlane controlPlane,
+      CountDownLatch stop) {
+    this.options = options;
+    this.progress = progress;
+    this.teardown = teardown;
+    this.controlPlane = controlPlane;
+    this.stop = stop;
+  }
+
+  public int run() throws Exception {
+    Path workDir = Files.createTempDirectory("cgroupns-sandbox-");
+    teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));
+
+    Config api = connect(workDir);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(api).build();
+    teardown.add("close API client", client::close);
+
+    List<String> crds = new CrdInstaller(client).install(options.crds());
+    progress.step("installed CRDs " + String.join(", ", crds));
+    if (options.apiOnly()) {
+      return keepRunning("API endpoint with the CRDs is up");
+    }
+
+    AutoCloseable operator = controlPlane.startOperator(api);
+    teardown.add("stop the operator", operator::close);
+    progress.step("operator running in-process");
+
+    String suffix = Long.toHexString(ProcessHandle.current().pid());
+    SandboxCgroupRoot cgroups = SandboxCgroupRoot.create(suffix);
+    teardown.add("remove cgroups under " + cgroups.path(), cgroups::close);
+    RuncRuntime runtime =
+        new RuncRuntime(
+            Preflight.findRunc().orElseThrow().toString(),
+            workDir,
+            new BusyboxRootfs(Path.of("/bin/busybox")),
+            cgroups);
+    teardown.add("delete the demo containers", () -> deleteAll(runtime));
+
+    DemoPods pods = new DemoPods(client, runtime, options.nodeName());
+    pods.registerNode();
+    if (!options.embeddedApi()) {
+      teardown.add("delete the demo Pod and Node objects", () -> deleteDemoObjects(client, pods));
+    }
+    AutoCloseable agent = controlPlane.startNodeAgent(api, options.nodeName());
+    teardown.add("stop the node agent", agent::close);
+    progress.step("node agent running in-process for node " + options.nodeName());
+
+    List<DemoContainer> containers =
+        pods.start(
+            options.pods(),
+            c ->
+                progress.step(
+                    "pod "
+                        + c.name().replaceFirst("-" + DemoPods.CONTAINER_NAME + "$", "")
+                        + ": runc container "
+                        + c.containerId().substring(0, 12)
+                        + " (pid "
+                        + c.pid()
+                        + ") in cgroup "
+                        + c.cgroupsPath()));
+    DemoContainer shown = containers.get(0);
+    ContainerViewReader views = new ContainerViewReader(runtime);
+    ContainerView before = views.read(shown);
+    progress.step("recorded what " + shown.name() + " sees before isolation");
+
+    List<HasMetadata> applied = new ManifestApplier(client).apply(options.sample());
+    HasMetadata sample = applied.get(0);
+    teardown.add(
+        "delete CgroupIsolation "
+            + sample.getMetadata().getName()
+            + " (the agent reverts the containers)",
+        () -> deleteAndWait(client, sample));
+    progress.step(
+        "applied "
+            + options.repository().relativize(options.sample())
+            + " (CgroupIsolation "
+            + sample.getMetadata().getNamespace()
+            + "/"
+            + sample.getMetadata().getName()
+            + ")");
+
+    boolean ready =
+        new IsolationStatusWatcher(client)
+            .awaitReady(
+                sample.getMetadata().getNamespace(),
+                sample.getMetadata().getName(),
+                options.readyTimeout(),
+                summary -> progress.step("status: " + summary));
+    if (!ready) {
+      progress.step(
+          "FAILED: not Ready within "
+              + options.readyTimeout().toSeconds()
+              + " s; see kubectl describe cgroupisolation "
+              + sample.getMetadata().getName());
+      return FAILED;
+    }
+    progress.step("Ready");
+    ContainerView after = views.read(shown);
+    progress.text(ViewReport.render("what " + shown.name() + " sees", before, after));
+    if (options.once()) {
+      return OK;
+    }
+    return keepRunning("the demo is running");
+  }
+
+  private Config connect(Path workDir) {
+    if (!options.embeddedApi()) {
+      Config config =
+          options.kubeconfig() != null
+              ? Config.fromKubeconfig(
+                  null, readFile(options.kubeconfig()), options.kubeconfig().toString())
+              : Config.autoConfigure(null);
+      progress.step("using the cluster at " + config.getMasterUrl());
+      return config;
+    }
+    EmbeddedApiServer server = EmbeddedApiServer.start(options.port());
+    teardown.add("stop the API endpoint", server::close);
+    Path kubeconfig = KubeconfigWriter.write(workDir, server.url());
+    progress.step("API endpoint at " + server.url() + " (fabric8 mock server, CRUD mode)");
+    progress.step("kubeconfig written to " + kubeconfig);
+    progress.text("    export KUBECONFIG=" + kubeconfig);
+    return server.clientConfig();
+  }
+
+  private int keepRunning(String what) throws InterruptedException {
+    progress.step(what + "; try kubectl get cgi,cgin -A   (Ctrl-C stops and cleans up)");
+    stop.await();
+    return OK;
+  }
+
+  private void deleteAndWait(KubernetesClient client, HasMetadata object)
+      throws InterruptedException {
+    client.resource(object).delete();
+    long deadline = System.nanoTime() + DELETE_WAIT.toNanos();
+    while (client.resource(object).get() != null) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "still present after " + DELETE_WAIT.toSeconds() + " s (finalizer not released)");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void deleteAll(RuncRuntime runtime) {
+    for (String name : runtime.list()) {
+      runtime.delete(name);
+    }
+  }
+
+  private void deleteDemoObjects(KubernetesClient client, DemoPods pods) {
+    pods.deletePods(options.pods());
+    client.nodes().withName(options.nodeName()).delete();
+  }
+
+  private static String readFile(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
