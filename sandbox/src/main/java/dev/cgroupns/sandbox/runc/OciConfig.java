@@ -19,7 +19,7 @@ public final class OciConfig {
 
   public static ObjectNode demoContainer(
       JsonNode runcDefault, String cgroupsPath, String hostname) {
-    if (!cgroupsPath.matches("(/[A-Za-z0-9_.:-]+)+")) {
+    if (!cgroupsPath.matches("(/[A-Za-z0-9_.:-]+)+") || cgroupsPath.contains("/..")) {
       throw new IllegalArgumentException("bad cgroupsPath: " + cgroupsPath);
     }
     ObjectNode config = ((ObjectNode) runcDefault).deepCopy();
