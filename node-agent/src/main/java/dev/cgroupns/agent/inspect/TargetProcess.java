@@ -24,21 +24,19 @@ public final class TargetProcess {
    * @throws PidReusedException when the PID now names a process with another start time
    */
   public static void verify(ProcFs procFs, ProcessIdentity expected) {
-    ProcessIdentity now = procFs.identity(expected.pid()).orElseThrow(() -> vanished(expected));
+    String stat;
+    try {
+      stat = procFs.read(expected.pid(), "stat", 4096);
+    } catch (ProcessVanishedException e) {
+      throw vanished(expected);
+    }
+    ProcessIdentity now = new ProcessIdentity(expected.pid(), ProcStatParser.startTime(stat));
     if (!now.equals(expected)) {
       throw new PidReusedException(expected, now);
     }
-    if (isZombie(procFs, expected.pid())) {
+    char state = ProcStatParser.state(stat);
+    if (state == 'Z' || state == 'X') {
       throw vanished(expected); // exited, not yet reaped: its namespaces are gone
-    }
-  }
-
-  private static boolean isZombie(ProcFs procFs, int pid) {
-    try {
-      char state = ProcStatParser.state(procFs.read(pid, "stat", 4096));
-      return state == 'Z' || state == 'X';
-    } catch (ProcessVanishedException e) {
-      return true;
     }
   }
 

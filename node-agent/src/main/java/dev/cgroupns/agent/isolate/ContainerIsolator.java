@@ -162,13 +162,7 @@ public final class ContainerIsolator {
             "isolating " + target + " failed before any mount changed: " + e.getMessage(), e);
       }
       verifyStillThere(target);
-      IsolationPlan after = plan(target, readOnly);
-      if (after.verdict() != Verdict.ALREADY_ISOLATED) {
-        throw new IsolationFailedException(
-            "mounts of " + target + " were replaced but do not show the expected view: " + after,
-            null,
-            List.of("run revert to restore the original mounts"));
-      }
+      verifyApplied(target, plan);
       return outcome(plan, false);
     }
   }
@@ -347,6 +341,35 @@ public final class ContainerIsolator {
   }
 
   /**
+   * Reads the container's mounts once more: every changed mount point must now show the target root
+   * with the requested access. Cheaper than planning again, and enough to catch a mount that did
+   * not end up where it should.
+   */
+  private void verifyApplied(ProcessIdentity target, IsolationPlan plan) {
+    List<MountInfoEntry> now = currentMounts(target);
+    List<String> wrong = new ArrayList<>();
+    for (MountChange change : plan.changes()) {
+      boolean ok =
+          now.stream()
+              .anyMatch(
+                  m ->
+                      m.mountPoint().equals(change.mountPoint())
+                          && m.root().equals(change.targetRoot())
+                          && m.readOnly() == change.targetReadOnly()
+                          && m.isCgroupV2() == change.v2());
+      if (!ok) {
+        wrong.add(change.mountPoint());
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw new IsolationFailedException(
+          "mounts of " + target + " were replaced but do not show the expected view",
+          null,
+          wrong.stream().map(m -> m + " (run revert to restore the original mounts)").toList());
+    }
+  }
+
+  /**
    * Joining a frozen v1 freezer cgroup would freeze the agent's thread with it. Refuse instead. (A
    * container frozen right after this check still blocks the thread; the timeout reports it.)
    */
@@ -399,7 +422,7 @@ public final class ContainerIsolator {
    * The record to write before changing anything. Mount points already recorded keep their original
    * entry: a second isolation must not forget what the runtime made.
    */
-  static RevertRecord recordFor(
+  public static RevertRecord recordFor(
       ProcessIdentity target, IsolationPlan plan, Optional<RevertRecord> previous) {
     Map<String, RecordedMount> byMountPoint = new LinkedHashMap<>();
     previous.ifPresent(r -> r.mounts().forEach(m -> byMountPoint.put(m.mountPoint(), m)));

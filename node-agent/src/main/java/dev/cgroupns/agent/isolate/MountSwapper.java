@@ -59,8 +59,9 @@ final class MountSwapper {
    * Replaces every mount point, in order. On any failure, undoes the ones already replaced (newest
    * first) and throws {@link SwapFailedException}, which tells whether the undo worked.
    *
-   * @param procStatFd an open /proc/PID/stat of the container process: checked before each mount
-   *     point, so a container that exits stops the work
+   * @param procStatFd an open /proc/PID/stat of the container process: checked once all mount
+   *     points are swapped (the fd keeps the namespace alive, so a container that exited half-way
+   *     is noticed there and everything is undone)
    */
   static void swapAll(List<Swap> swaps, int procStatFd) {
     int n = swaps.size();
@@ -71,9 +72,6 @@ final class MountSwapper {
     try {
       for (int i = 0; i < n; i++) {
         Swap s = swaps.get(i);
-        if (!Kernel.processAlive(procStatFd)) {
-          throw new SwapFailedException("the container exited during the swap", null, List.of());
-        }
         parents[i] =
             Kernel.openNoSymlinks(Linux.AT_FDCWD, s.parent(), Linux.O_PATH | Linux.O_DIRECTORY);
         requireMount(parents[i], s.name(), s.expectedMountId(), s.mountPoint());
@@ -83,6 +81,10 @@ final class MountSwapper {
         detached[i] = true;
         Kernel.moveMount(s.newMountFd(), parents[i], s.name(), s.mountPoint());
         attached[i] = true;
+      }
+      if (!Kernel.processAlive(procStatFd)) {
+        // Its mount namespace lives on only through our fd: undo, the caller reports it gone.
+        throw new SwapFailedException("the container exited during the swap", null, List.of());
       }
     } catch (RuntimeException failure) {
       List<String> undoFailures = undo(swaps, parents, oldClones, detached, attached);

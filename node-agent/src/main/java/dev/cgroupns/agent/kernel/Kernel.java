@@ -28,8 +28,16 @@ public final class Kernel {
 
   private Kernel() {}
 
-  /** Forces class loading and stub generation; call from the agent's own namespaces. */
-  public static void warmUp() {
+  /**
+   * Makes sure this class is initialised (libc bound, marshalling warmed up); a no-op after the
+   * first call. Call from the agent's own namespaces.
+   */
+  public static void ensureLoaded() {
+    // Calling any static method runs the static initialiser once; nothing else to do.
+  }
+
+  /** Forces class loading and stub generation; runs once, from the static initialiser. */
+  private static void warmUp() {
     // Each call fails harmlessly (bad fd / empty path) but runs the marshalling of every
     // parameter type the agent uses, so no marshalling class is loaded later.
     LIBC.close(-1);

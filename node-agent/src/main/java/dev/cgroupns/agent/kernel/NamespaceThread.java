@@ -26,6 +26,10 @@ public final class NamespaceThread {
     T run() throws Exception;
   }
 
+  /** Classes already initialised; Class.forName is not free, and run() is on a hot path. */
+  private static final java.util.Set<Class<?>> INITIALISED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private NamespaceThread() {}
 
   /**
@@ -36,9 +40,12 @@ public final class NamespaceThread {
    *     exception says so. This happens only if the kernel blocks the thread, e.g. a frozen cgroup.
    */
   public static <T> T run(String name, List<Class<?>> preload, Duration timeout, Task<T> task) {
-    Kernel.warmUp();
+    Kernel.ensureLoaded();
     for (Class<?> type : preload) {
-      initialise(type);
+      if (!INITIALISED.contains(type)) {
+        initialise(type);
+        INITIALISED.add(type);
+      }
     }
     AtomicReference<T> result = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();

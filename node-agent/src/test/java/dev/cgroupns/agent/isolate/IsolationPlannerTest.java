@@ -1,0 +1,149 @@
+package dev.cgroupns.agent.isolate;
+
+import static dev.cgroupns.agent.isolate.PlanFixtures.CONTAINER;
+import static dev.cgroupns.agent.isolate.PlanFixtures.containerCgroups;
+import static dev.cgroupns.agent.isolate.PlanFixtures.containerMounts;
+import static dev.cgroupns.agent.isolate.PlanFixtures.hostLayout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgroupns.agent.isolate.IsolationPlan.SharedMount;
+import dev.cgroupns.agent.isolate.IsolationPlan.Verdict;
+import dev.cgroupns.agent.proc.MountInfoEntry;
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IsolationPlannerTest {
+  private static final ProcessIdentity PROCESS = new ProcessIdentity(4242, 987654);
+
+  private static IsolationPlan plan(List<MountInfoEntry> mounts, boolean readOnly) {
+    return IsolationPlanner.plan(
+        PROCESS, false, containerCgroups(), mounts, hostLayout(), readOnly);
+  }
+
+  @Test
+  void hostTreeExposedReadWriteIsReplacedEverywhereByItsOwnSubtreeReadOnly() {
+    IsolationPlan plan = plan(containerMounts("/", "rw,relatime", ""), true);
+
+    assertThat(plan.verdict()).isEqualTo(Verdict.CHANGE);
+    assertThat(plan.changes()).hasSize(10);
+    assertThat(plan.changes())
+        .allSatisfy(
+            c -> {
+              assertThat(c.currentRoot()).isEqualTo("/");
+              assertThat(c.targetRoot()).isEqualTo(CONTAINER);
+              assertThat(c.targetReadOnly()).isTrue();
+              assertThat(c.reason()).isEqualTo("shows more than its own subtree");
+            });
+    assertThat(plan.changes().get(9).v2()).isTrue();
+    assertThat(plan.changes().get(8).hierarchy().controllers()).containsExactly("name=systemd");
+    assertThat(plan.sharedMountsToSlave()).isEmpty();
+  }
+
+  @Test
+  void ownSubtreeReadOnlyIsAlreadyIsolatedAndChangesNothing() {
+    IsolationPlan plan =
+        plan(containerMounts(CONTAINER, "ro,nosuid,nodev,noexec,relatime", ""), true);
+
+    assertThat(plan.verdict()).isEqualTo(Verdict.ALREADY_ISOLATED);
+    assertThat(plan.changes()).isEmpty();
+  }
+
+  @Test
+  void ownSubtreeWritableOnlyChangesTheAccess() {
+    IsolationPlan plan = plan(containerMounts(CONTAINER, "rw,nosuid", ""), true);
+
+    assertThat(plan.verdict()).isEqualTo(Verdict.CHANGE);
+    assertThat(plan.changes()).extracting(MountChange::reason).containsOnly("writable");
+  }
+
+  @Test
+  void readWriteRequestOnReadWriteOwnSubtreeIsAlreadyIsolated() {
+    assertThat(plan(containerMounts(CONTAINER, "rw", ""), false).verdict())
+        .isEqualTo(Verdict.ALREADY_ISOLATED);
+    assertThat(plan(containerMounts(CONTAINER, "ro", ""), false).changes())
+        .extracting(MountChange::reason)
+        .containsOnly("read-only");
+  }
+
+  @Test
+  void aSiblingsCgroupIsReplacedAndANarrowerOneIsLeftAlone() {
+    List<MountInfoEntry> mounts = new ArrayList<>(containerMounts(CONTAINER + "/sub", "ro", ""));
+    IsolationPlan narrower = plan(mounts, true);
+    assertThat(narrower.verdict()).isEqualTo(Verdict.ALREADY_ISOLATED);
+    assertThat(narrower.notes()).hasSize(10).allSatisfy(n -> assertThat(n).contains("left as is"));
+
+    IsolationPlan sibling = plan(containerMounts("/kubepods/besteffort/other", "ro", ""), true);
+    assertThat(sibling.changes())
+        .extracting(MountChange::reason)
+        .containsOnly("shows cgroups other than its own");
+  }
+
+  @Test
+  void sharedParentIsMadeSlaveFirstOnce() {
+    IsolationPlan plan = plan(containerMounts("/", "rw", "shared:7"), true);
+
+    assertThat(plan.sharedMountsToSlave()).containsExactly(new SharedMount(100, "/sys/fs/cgroup"));
+  }
+
+  @Test
+  void aMountCoveredByAnotherAtTheSameMountPointIsIgnored() {
+    String text =
+        "100 90 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+            + "101 100 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+            + "102 101 0:32 "
+            + CONTAINER
+            + " /sys/fs/cgroup/memory ro - cgroup cgroup rw,memory\n";
+
+    IsolationPlan plan = plan(PlanFixtures.parse(text), true);
+
+    assertThat(plan.verdict()).isEqualTo(Verdict.ALREADY_ISOLATED);
+  }
+
+  @Test
+  void privateNamespaceIsLeftAloneAndUnknownIsRefused() {
+    List<MountInfoEntry> mounts = containerMounts("/", "rw", "");
+    assertThat(
+            IsolationPlanner.plan(PROCESS, true, containerCgroups(), mounts, hostLayout(), true)
+                .verdict())
+        .isEqualTo(Verdict.ALREADY_PRIVATE);
+    IsolationPlan unknown =
+        IsolationPlanner.plan(PROCESS, null, containerCgroups(), mounts, hostLayout(), true);
+    assertThat(unknown.verdict()).isEqualTo(Verdict.REFUSED);
+    assertThat(unknown.notes()).singleElement().asString().contains("cannot tell");
+  }
+
+  @Test
+  void noCgroupMountsMeansNothingToDo() {
+    List<MountInfoEntry> mounts = PlanFixtures.parse("90 80 0:50 / / rw - overlay overlay rw\n");
+
+    assertThat(plan(mounts, true).verdict()).isEqualTo(Verdict.NO_CGROUP_MOUNTS);
+  }
+
+  @Test
+  void aHierarchyTheAgentCannotReachIsRefused() {
+    String text =
+        "100 90 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+            + "101 100 0:60 / /sys/fs/cgroup/rdma rw - cgroup cgroup rw,rdma\n";
+    List<dev.cgroupns.agent.proc.CgroupLine> lines = new ArrayList<>(containerCgroups());
+    lines.add(new dev.cgroupns.agent.proc.CgroupLine(10, List.of("rdma"), "/"));
+
+    IsolationPlan plan =
+        IsolationPlanner.plan(PROCESS, false, lines, PlanFixtures.parse(text), hostLayout(), true);
+
+    assertThat(plan.verdict()).isEqualTo(Verdict.REFUSED);
+    assertThat(plan.notes()).singleElement().asString().contains("rdma").contains("not mounted");
+  }
+
+  @Test
+  void describeSaysWhatIsReplacedByWhat() {
+    MountChange change = plan(containerMounts("/", "rw", ""), true).changes().get(3);
+
+    assertThat(change.describe())
+        .isEqualTo(
+            "/sys/fs/cgroup/memory: memory root / rw -> "
+                + CONTAINER
+                + " ro (shows more than its own subtree)");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.cgroupns.agent.isolate;
+
+import static dev.cgroupns.agent.isolate.PlanFixtures.CONTAINER;
+import static dev.cgroupns.agent.isolate.PlanFixtures.containerCgroups;
+import static dev.cgroupns.agent.isolate.PlanFixtures.containerMounts;
+import static dev.cgroupns.agent.isolate.PlanFixtures.hostLayout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RevertPlanTest {
+  private static final ProcessIdentity PROCESS = new ProcessIdentity(4242, 987654);
+
+  private static RevertRecord recordOfIsolatingTheHostTree() {
+    IsolationPlan plan =
+        IsolationPlanner.plan(
+            PROCESS,
+            false,
+            containerCgroups(),
+            containerMounts("/", "rw,relatime", ""),
+            hostLayout(),
+            true);
+    return ContainerIsolator.recordFor(PROCESS, plan, Optional.empty());
+  }
+
+  @Test
+  void theRecordKeepsWhatTheRuntimeMade() {
+    RevertRecord record = recordOfIsolatingTheHostTree();
+
+    assertThat(record.mounts()).hasSize(10);
+    assertThat(record.mounts().get(3))
+        .isEqualTo(
+            new RevertRecord.RecordedMount(
+                "/sys/fs/cgroup/memory",
+                false,
+                java.util.List.of("memory"),
+                "/",
+                java.util.List.of("rw", "relatime"),
+                CONTAINER,
+                true));
+  }
+
+  @Test
+  void aSecondIsolationDoesNotOverwriteTheOriginals() {
+    RevertRecord first = recordOfIsolatingTheHostTree();
+    IsolationPlan toReadWrite =
+        IsolationPlanner.plan(
+            PROCESS,
+            false,
+            containerCgroups(),
+            containerMounts(CONTAINER, "ro", ""),
+            hostLayout(),
+            false);
+
+    RevertRecord second = ContainerIsolator.recordFor(PROCESS, toReadWrite, Optional.of(first));
+
+    assertThat(second.mounts())
+        .extracting(RevertRecord.RecordedMount::originalRoot)
+        .containsOnly("/");
+    assertThat(second.mounts())
+        .extracting(RevertRecord.RecordedMount::isolatedReadOnly)
+        .containsOnly(false);
+    assertThat(second.createdAt()).isEqualTo(first.createdAt());
+  }
+
+  @Test
+  void revertPutsTheOriginalRootsBackThroughTheAgentsMounts() {
+    RevertPlan plan =
+        RevertPlan.of(
+            recordOfIsolatingTheHostTree(), containerMounts(CONTAINER, "ro", ""), hostLayout());
+
+    assertThat(plan.refusals()).isEmpty();
+    assertThat(plan.steps()).hasSize(10);
+    assertThat(plan.steps().get(3).originalDirectory()).isEqualTo(Path.of("/sys/fs/cgroup/memory"));
+    assertThat(plan.steps().get(3).currentMountId()).isEqualTo(104);
+    assertThat(plan.describe().get(3))
+        .isEqualTo("/sys/fs/cgroup/memory: root " + CONTAINER + " -> / rw,relatime");
+  }
+
+  @Test
+  void aMountChangedSinceIsolationIsRefusedNotGuessed() {
+    RevertPlan plan =
+        RevertPlan.of(
+            recordOfIsolatingTheHostTree(),
+            containerMounts("/somewhere/else", "ro", ""),
+            hostLayout());
+
+    assertThat(plan.refusals())
+        .hasSize(10)
+        .allSatisfy(r -> assertThat(r).contains("changed since"));
+  }
+}
