@@ -82,6 +82,9 @@ public final class SandboxDispatcher extends Dispatcher {
       forStore =
           withPath(request, RequestPath.withoutQueryParameter(request.getPath(), "fieldSelector"));
     }
+    if (path.isWatch() && !isWebSocket(request)) {
+      return expiredWatch();
+    }
     if (path.isWatch()) {
       MockResponse watch = store.dispatch(forStore);
       WebSocketListener listener = watch.getWebSocketListener();
@@ -141,11 +144,59 @@ public final class SandboxDispatcher extends Dispatcher {
     int q = request.getPath().indexOf('?');
     RecordedRequest forStore =
         q < 0 ? request : withPath(request, request.getPath().substring(0, q));
+    String contentType = String.valueOf(request.getHeader("Content-Type"));
+    if (request.method() == HttpMethod.PATCH
+        && (contentType.contains("strategic-merge-patch") || contentType.contains("apply-patch"))) {
+      return status(
+          415,
+          "UnsupportedMediaType",
+          "the sandbox's embedded API endpoint supports JSON patch and JSON merge patch only"
+              + " (kubectl patch --type=merge; kubectl apply without --server-side; built-in kinds:"
+              + " kubectl replace or delete and apply)");
+    }
     if ((request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)
         && forStore.getPath().startsWith(CRD_PATH)) {
       forStore = withBody(forStore, CrdStatus.established(json, body(forStore)));
     }
-    return store.dispatch(forStore);
+    boolean update = request.method() == HttpMethod.PATCH || request.method() == HttpMethod.PUT;
+    MockResponse before =
+        update && path.name() != null ? store.dispatch(get(forStore.getPath())) : null;
+    MockResponse response = store.dispatch(forStore);
+    if (before != null && before.code() == 200 && response.code() / 100 == 2) {
+      String body = response.getBody() == null ? "" : response.getBody().readUtf8();
+      if (body.isBlank()) {
+        // The store deleted the object because this write removed its last finalizer, and
+        // answers with no body; a real server answers with the object, finalizers gone.
+        ObjectNode last = (ObjectNode) json.readTree(before.getBody().readUtf8());
+        ((ObjectNode) last.path("metadata")).remove("finalizers");
+        return jsonResponse(200, last);
+      }
+      return jsonResponse(response.code(), json.readTree(body));
+    }
+    return response;
+  }
+
+  /**
+   * The store streams watches over WebSocket only (as fabric8 clients use them). An HTTP watch
+   * (kubectl's) is answered, after a pause, with 410 Expired, as a real server answers a watch from
+   * a too old resourceVersion: informers (kubectl wait, kubectl delete waiting for finalizers) then
+   * list again, so they poll once a second instead of failing.
+   */
+  private MockResponse expiredWatch() {
+    return status(
+            410,
+            "Expired",
+            "the sandbox's embedded API endpoint streams watches over WebSocket only; list again")
+        .setBodyDelay(java.time.Duration.ofSeconds(1));
+  }
+
+  private static boolean isWebSocket(RecordedRequest request) {
+    String upgrade = request.getHeader("Upgrade");
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  }
+
+  private static RecordedRequest get(String path) {
+    return new RecordedRequest("HTTP/1.1", HttpMethod.GET, path, emptyHeaders(), new Buffer());
   }
 
   private MockResponse discovery(RequestPath path) {

@@ -210,6 +210,41 @@ class KubectlAgainstEmbeddedApiTest {
     assertThat(kubectlAllowingFailure("get", "cgi")).contains("No resources found");
   }
 
+  @Test
+  void deleteWaitsForTheFinalizerAndWaitSeesConditions() throws Exception {
+    kubectl("apply", "-f", SAMPLE);
+    var demo = client.genericKubernetesResources(CGI).inNamespace("default").withName("demo");
+    demo.edit(
+        r -> {
+          r.getMetadata().setFinalizers(List.of("cgroupns.dev/revert"));
+          return r;
+        });
+    var deleting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return run("delete", "-f", SAMPLE, "--timeout=60s");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> demo.get().getMetadata().getDeletionTimestamp() != null);
+    assertThat(deleting).isNotDone();
+
+    demo.edit(
+        r -> {
+          r.getMetadata().setFinalizers(List.of());
+          return r;
+        });
+
+    Result deleted = deleting.get(60, TimeUnit.SECONDS);
+    assertThat(deleted.exit).as(deleted.output).isZero();
+    assertThat(deleted.output).contains("\"demo\" deleted");
+    assertThat(demo.get()).isNull();
+  }
+
   private static String kubectl(String... args) throws IOException, InterruptedException {
     Result r = run(args);
     assertThat(r.exit).as("kubectl %s failed:\n%s", String.join(" ", args), r.output).isZero();
