@@ -1,0 +1,296 @@
+package dev.cgroupns.agent.daemon;
+
+import dev.cgroupns.agent.daemon.api.NodeWatches;
+import dev.cgroupns.agent.daemon.api.StatusWriter;
+import dev.cgroupns.agent.daemon.api.WatchListener;
+import dev.cgroupns.agent.daemon.engine.ContainerEngine;
+import dev.cgroupns.agent.daemon.ops.AgentMetrics;
+import dev.cgroupns.agent.daemon.ops.OpsServer;
+import dev.cgroupns.agent.daemon.targets.ClaimIndex;
+import dev.cgroupns.agent.daemon.targets.PodSnapshot;
+import dev.cgroupns.agent.daemon.targets.Protection;
+import dev.cgroupns.agent.daemon.targets.TargetResolver;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent's daemon: watches its node's pods and CgroupIsolationNode objects, and runs passes
+ * over the objects on one worker thread.
+ *
+ * <p>Events only mark objects dirty; the worker gathers them for a short delay and then passes over
+ * each dirty object once, so a burst of pod events becomes one status write per object. Nothing is
+ * done before both watches are synced: an incomplete pod cache would make listed pods look gone. A
+ * periodic verifying pass over every object catches drift. Shutdown stops the watches and lets the
+ * pass in progress finish (including its status write), so no container is left half-done and no
+ * result unreported.
+ */
+public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgentDaemon.class);
+
+  private final DaemonConfig config;
+  private final ContainerEngine engine;
+  private final NodeWatches watches;
+  private final NodeObjectReconciler reconciler;
+  private final OpsServer ops;
+  private final Thread worker;
+  private final ScheduledExecutorService timer;
+
+  private final Object lock = new Object();
+
+  /** Dirty objects by namespace/name key; true when the pass must verify every container. */
+  private final Map<String, Boolean> dirty = new LinkedHashMap<>();
+
+  private boolean stopping;
+
+  /** Passes over single objects completed so far (tests wait on it instead of on time). */
+  private final AtomicLong passes = new AtomicLong();
+
+  public NodeAgentDaemon(
+      DaemonConfig config,
+      KubernetesClient client,
+      ContainerEngine engine,
+      PrometheusMeterRegistry registry,
+      Clock clock)
+      throws IOException {
+    this.config = config;
+    this.engine = engine;
+    AgentMetrics metrics = new AgentMetrics(registry);
+    this.reconciler =
+        new NodeObjectReconciler(
+            config.nodeName(),
+            config.agentName(),
+            new TargetResolver(
+                config.nodeName(), new Protection(config.podNamespace(), config.podName())),
+            engine,
+            new StatusWriter(client, metrics, config.writeRetry()),
+            metrics,
+            config.heartbeat(),
+            clock);
+    this.watches = new NodeWatches(client, config.nodeName(), this);
+    this.worker = new Thread(this::work, "node-agent-passes");
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "node-agent-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.ops = new OpsServer(config.metricsPort(), this::live, this::ready, registry);
+  }
+
+  public void start() {
+    LOG.info("node agent for node {} starting", config.nodeName());
+    ops.start();
+    worker.start();
+    watches.start();
+    long resync = config.resyncInterval().toMillis();
+    timer.scheduleAtFixedRate(() -> requestAll(true), resync, resync, TimeUnit.MILLISECONDS);
+  }
+
+  /** How many passes over single objects have completed. */
+  public long completedPasses() {
+    return passes.get();
+  }
+
+  /** The port of /healthz, /readyz and /metrics. */
+  public int opsPort() {
+    return ops.port();
+  }
+
+  public boolean live() {
+    return worker.isAlive();
+  }
+
+  public boolean ready() {
+    return worker.isAlive() && watches.synced();
+  }
+
+  @Override
+  public void objectChanged(CgroupIsolationNode before, CgroupIsolationNode after) {
+    boolean newInstructions =
+        before == null
+            || !Objects.equals(
+                before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
+    if (newInstructions) {
+      // Its instructions may change what the node's other objects may do (shared containers).
+      requestAll(true);
+    } else {
+      request(key(after), false);
+    }
+  }
+
+  @Override
+  public void objectDeleted(CgroupIsolationNode object) {
+    reconciler.forget(object.getMetadata().getUid());
+    requestAll(true);
+  }
+
+  @Override
+  public void podChanged(Pod pod) {
+    requestAll(false);
+  }
+
+  /** Marks every object dirty. */
+  public void requestAll(boolean verify) {
+    List<CgroupIsolationNode> objects = watches.objects();
+    synchronized (lock) {
+      for (CgroupIsolationNode object : objects) {
+        dirty.merge(key(object), verify, Boolean::logicalOr);
+      }
+      lock.notifyAll();
+    }
+  }
+
+  private void request(String key, boolean verify) {
+    synchronized (lock) {
+      dirty.merge(key, verify, Boolean::logicalOr);
+      lock.notifyAll();
+    }
+  }
+
+  private void work() {
+    try {
+      while (awaitWork()) {
+        if (!sleep(config.batchDelay())) {
+          return;
+        }
+        if (!watches.synced()) {
+          sleep(Duration.ofMillis(200)); // events stay queued until the caches are complete
+          continue;
+        }
+        Map<String, Boolean> batch;
+        synchronized (lock) {
+          batch = new LinkedHashMap<>(dirty);
+          dirty.clear();
+        }
+        runBatch(batch);
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error("the pass loop died; liveness will fail and the kubelet restarts the agent", e);
+      throw e;
+    }
+  }
+
+  /** Waits until something is dirty; false when stopping. */
+  private boolean awaitWork() {
+    synchronized (lock) {
+      while (dirty.isEmpty() && !stopping) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return !stopping;
+    }
+  }
+
+  private void runBatch(Map<String, Boolean> batch) {
+    PodSnapshot pods = new PodSnapshot(config.nodeName(), watches.pods());
+    ClaimIndex claims = ClaimIndex.of(watches.objects());
+    Supplier<ContainerEngine.Snapshot> snapshot = memoize(engine::snapshot);
+    for (Map.Entry<String, Boolean> entry : batch.entrySet()) {
+      synchronized (lock) {
+        if (stopping) {
+          return;
+        }
+      }
+      watches
+          .object(entry.getKey())
+          .ifPresent(
+              object -> {
+                NodeObjectReconciler.Outcome outcome;
+                try {
+                  outcome = reconciler.reconcile(object, pods, claims, entry.getValue(), snapshot);
+                } catch (RuntimeException e) {
+                  LOG.error("pass over {} failed; it is retried", entry.getKey(), e);
+                  outcome = NodeObjectReconciler.Outcome.RETRY_WRITE;
+                }
+                passes.incrementAndGet();
+                if (outcome == NodeObjectReconciler.Outcome.RETRY_WRITE) {
+                  // Incremental: what the engine did is kept, only the write is missing.
+                  scheduleRetry(entry.getKey(), false);
+                }
+              });
+    }
+  }
+
+  private void scheduleRetry(String key, boolean verify) {
+    try {
+      timer.schedule(
+          () -> request(key, verify),
+          config.writeRetry().nextPass().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // shutting down: the next agent re-derives everything
+    }
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
+  }
+
+  private boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static String key(CgroupIsolationNode object) {
+    return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+  }
+
+  /** Stops the watches, lets the current pass finish, then stops serving probes and metrics. */
+  @Override
+  public void close() {
+    LOG.info("node agent stopping: finishing the current pass");
+    synchronized (lock) {
+      stopping = true;
+      lock.notifyAll();
+    }
+    timer.shutdownNow();
+    watches.close();
+    try {
+      worker.join(config.shutdownTimeout().toMillis());
+      if (worker.isAlive()) {
+        LOG.warn("the current pass did not finish within {}", config.shutdownTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ops.close();
+    LOG.info("node agent stopped");
+  }
+}

@@ -1,0 +1,260 @@
+package dev.cgroupns.agent.daemon;
+
+import dev.cgroupns.agent.daemon.api.StatusWriter;
+import dev.cgroupns.agent.daemon.engine.ContainerEngine;
+import dev.cgroupns.agent.daemon.engine.EngineOutcome;
+import dev.cgroupns.agent.daemon.engine.FailureReason;
+import dev.cgroupns.agent.daemon.ops.AgentMetrics;
+import dev.cgroupns.agent.daemon.results.OutcomeMapper;
+import dev.cgroupns.agent.daemon.results.StatusAssembler;
+import dev.cgroupns.agent.daemon.results.StatusComparison;
+import dev.cgroupns.agent.daemon.targets.ClaimIndex;
+import dev.cgroupns.agent.daemon.targets.ContainerKeys;
+import dev.cgroupns.agent.daemon.targets.ContainerTarget;
+import dev.cgroupns.agent.daemon.targets.PassPlan;
+import dev.cgroupns.agent.daemon.targets.PodSnapshot;
+import dev.cgroupns.agent.daemon.targets.RevertTarget;
+import dev.cgroupns.agent.daemon.targets.TargetResolver;
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
+import dev.cgroupns.api.v1alpha1.ContainerPhase;
+import dev.cgroupns.api.v1alpha1.ContainerResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over one node object: resolve its targets, act on them through the engine, fold the
+ * outcomes into a status, and write it in one patch when it says something new.
+ *
+ * <p>Passes are <em>verifying</em> (every target goes through the engine: after a restart, on new
+ * instructions, and periodically to catch drift) or <em>incremental</em> (only targets without a
+ * settled result for their current container ID: a new pod, a restarted container). The engine is
+ * idempotent, so a verifying pass over isolated containers changes nothing unless someone changed
+ * their mounts, which is then repaired and reported as drift.
+ *
+ * <p>The status the last pass computed, written or not, is the basis of the next one: the watch
+ * cache may not show the agent's own last write yet, and a status that could not be written must
+ * not be forgotten. Only one thread calls {@link #reconcile}.
+ */
+final class NodeObjectReconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeObjectReconciler.class);
+
+  private final String nodeName;
+  private final String agentName;
+  private final TargetResolver resolver;
+  private final ContainerEngine engine;
+  private final StatusWriter writer;
+  private final AgentMetrics metrics;
+  private final Duration heartbeat;
+  private final Clock clock;
+
+  /** By object UID: the status the last pass computed, and the last one known to be stored. */
+  private final Map<String, CgroupIsolationNodeStatus> computed = new ConcurrentHashMap<>();
+
+  private final Map<String, CgroupIsolationNodeStatus> written = new ConcurrentHashMap<>();
+
+  NodeObjectReconciler(
+      String nodeName,
+      String agentName,
+      TargetResolver resolver,
+      ContainerEngine engine,
+      StatusWriter writer,
+      AgentMetrics metrics,
+      Duration heartbeat,
+      Clock clock) {
+    this.nodeName = nodeName;
+    this.agentName = agentName;
+    this.resolver = resolver;
+    this.engine = engine;
+    this.writer = writer;
+    this.metrics = metrics;
+    this.heartbeat = heartbeat;
+    this.clock = clock;
+  }
+
+  /** What a pass left to do. */
+  enum Outcome {
+    DONE,
+    /** The status could not be written; it is kept and the object must be passed over again. */
+    RETRY_WRITE
+  }
+
+  Outcome reconcile(
+      CgroupIsolationNode object,
+      PodSnapshot pods,
+      ClaimIndex claims,
+      boolean verifyAll,
+      Supplier<ContainerEngine.Snapshot> snapshot) {
+    String uid = object.getMetadata().getUid();
+    if (object.getSpec() == null || !nodeName.equals(object.getSpec().nodeName)) {
+      // The label selected it, but its spec names another node: never act on another node's
+      // instructions, and never write its status.
+      LOG.warn(
+          "ignoring {}/{}: labelled for node {} but its spec names {}",
+          object.getMetadata().getNamespace(),
+          object.getMetadata().getName(),
+          nodeName,
+          object.getSpec() == null ? "nothing" : object.getSpec().nodeName);
+      return Outcome.DONE;
+    }
+    Long generation = object.getMetadata().getGeneration();
+    CgroupIsolationNodeStatus stored = written.getOrDefault(uid, object.getStatus());
+    CgroupIsolationNodeStatus basis = computed.getOrDefault(uid, stored);
+    boolean sameInstructions =
+        basis != null && Objects.equals(basis.observedGeneration, generation);
+    boolean verifying = verifyAll || !sameInstructions;
+    List<ContainerResult> previous =
+        basis == null || basis.containers == null ? List.of() : basis.containers;
+    Map<String, ContainerResult> previousByKey = new HashMap<>();
+    previous.forEach(r -> previousByKey.put(ContainerKeys.of(r), r));
+
+    PassPlan plan = resolver.resolve(object, pods, previous, claims);
+    List<ContainerResult> results = new ArrayList<>(plan.decided());
+    for (ContainerTarget target : plan.apply()) {
+      Optional<ContainerResult> before = Optional.ofNullable(previousByKey.get(target.key()));
+      if (!verifying && settled(before, target)) {
+        results.add(before.get());
+        continue;
+      }
+      results.add(isolate(target, before, sameInstructions, snapshot));
+    }
+    for (RevertTarget target : plan.revert()) {
+      revert(target, snapshot).ifPresent(results::add);
+    }
+
+    Instant now = clock.instant();
+    String lastVerified =
+        verifying
+            ? now.truncatedTo(ChronoUnit.SECONDS).toString()
+            : basis == null ? null : basis.lastVerified;
+    CgroupIsolationNodeStatus status =
+        StatusAssembler.assemble(basis, results, generation, agentName, lastVerified, now);
+    boolean changed = !StatusComparison.sameApartFromLastVerified(status, stored);
+    if (!changed && !(verifying && heartbeatDue(stored, now))) {
+      status.lastVerified = stored == null ? null : stored.lastVerified;
+      computed.put(uid, status);
+      return Outcome.DONE;
+    }
+    computed.put(uid, status);
+    return switch (writer.write(object, status)) {
+      case WRITTEN -> {
+        written.put(uid, status);
+        yield Outcome.DONE;
+      }
+      case GONE -> {
+        forget(uid);
+        yield Outcome.DONE;
+      }
+      case FAILED -> Outcome.RETRY_WRITE;
+    };
+  }
+
+  /** Drops what is remembered about a deleted object. */
+  void forget(String uid) {
+    computed.remove(uid);
+    written.remove(uid);
+  }
+
+  private ContainerResult isolate(
+      ContainerTarget target,
+      Optional<ContainerResult> before,
+      boolean sameInstructions,
+      Supplier<ContainerEngine.Snapshot> snapshot) {
+    long start = System.nanoTime();
+    EngineOutcome outcome;
+    Optional<ProcessIdentity> init = find(snapshot, target.containerId());
+    if (init.isEmpty()) {
+      outcome =
+          EngineOutcome.failed(
+              FailureReason.ContainerNotFound,
+              null,
+              null,
+              "no process of this container runs on the node (it exited, or the agent's --proc-root"
+                  + " is not the host's /proc)");
+    } else {
+      try {
+        outcome = engine.isolate(init.get(), target.readOnly(), target.audit());
+      } catch (RuntimeException e) {
+        LOG.error("engine failed on {} of pod {}", target.container(), target.podName(), e);
+        outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());
+      }
+    }
+    OutcomeMapper.Mapped mapped = OutcomeMapper.applied(target, outcome, before, sameInstructions);
+    switch (outcome.kind()) {
+      case ISOLATED -> metrics.isolated(Duration.ofNanos(System.nanoTime() - start));
+      case FAILED -> metrics.failed(outcome.failure());
+      default -> {}
+    }
+    if (mapped.driftRepaired()) {
+      metrics.driftRepaired();
+      LOG.warn(
+          "drift: container {} of pod {} had its cgroupfs mounts changed; isolated again",
+          target.container(),
+          target.podName());
+    }
+    return mapped.result();
+  }
+
+  private Optional<ContainerResult> revert(
+      RevertTarget target, Supplier<ContainerEngine.Snapshot> snapshot) {
+    Optional<ProcessIdentity> init = find(snapshot, target.containerId());
+    if (init.isEmpty()) {
+      return Optional.empty(); // it stopped: nothing of it is left to revert or to report
+    }
+    EngineOutcome outcome;
+    try {
+      outcome = engine.revert(init.get());
+    } catch (RuntimeException e) {
+      LOG.error("engine failed reverting {}", target.previous().container, e);
+      outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());
+    }
+    switch (outcome.kind()) {
+      case REVERTED -> metrics.reverted();
+      case FAILED -> metrics.failed(outcome.failure());
+      default -> {}
+    }
+    return OutcomeMapper.reverted(target, outcome);
+  }
+
+  private static Optional<ProcessIdentity> find(
+      Supplier<ContainerEngine.Snapshot> snapshot, String containerId) {
+    return snapshot.get().find(containerId);
+  }
+
+  /** Results that need no engine call in an incremental pass. */
+  static boolean settled(Optional<ContainerResult> before, ContainerTarget target) {
+    return before
+        .filter(r -> Objects.equals(r.containerID, target.statusContainerId()))
+        .filter(
+            r ->
+                r.phase == ContainerPhase.Isolated
+                    || r.phase == ContainerPhase.AlreadyPrivate
+                    || r.phase == ContainerPhase.WouldChange)
+        .isPresent();
+  }
+
+  private boolean heartbeatDue(CgroupIsolationNodeStatus stored, Instant now) {
+    if (stored == null || stored.lastVerified == null) {
+      return true;
+    }
+    try {
+      return !Instant.parse(stored.lastVerified).plus(heartbeat).isAfter(now);
+    } catch (DateTimeParseException e) {
+      return true;
+    }
+  }
+}

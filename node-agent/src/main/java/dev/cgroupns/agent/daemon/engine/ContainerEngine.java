@@ -1,0 +1,35 @@
+package dev.cgroupns.agent.daemon.engine;
+
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import java.util.Optional;
+
+/**
+ * What the daemon needs from the kernel engine, and nothing more: find a container's init process
+ * by container ID (through /proc, never through a path built from an API string), and isolate,
+ * audit or revert it. Implementations report every expected failure as an {@link EngineOutcome}
+ * rather than throwing, and guarantee that a failed call leaves the container as it was.
+ */
+public interface ContainerEngine {
+
+  /**
+   * A snapshot of the node's running containers, taken once per pass so that a pass over many
+   * containers reads /proc once instead of once per container.
+   */
+  Snapshot snapshot();
+
+  /**
+   * Isolates one container (or, with {@code audit}, reports what isolating it would change).
+   * Calling it on a container that is already isolated changes nothing and says so: this is also
+   * how drift is detected and repaired.
+   */
+  EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit);
+
+  /** Puts back the cgroupfs mounts recorded when the container was isolated. */
+  EngineOutcome revert(ProcessIdentity init);
+
+  /** Running containers by ID. */
+  interface Snapshot {
+    /** The init process of a container, empty when none of its processes runs. */
+    Optional<ProcessIdentity> find(String containerId);
+  }
+}

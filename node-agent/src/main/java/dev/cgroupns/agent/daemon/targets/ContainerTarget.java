@@ -1,0 +1,32 @@
+package dev.cgroupns.agent.daemon.targets;
+
+import dev.cgroupns.agent.discovery.ContainerIds;
+
+/**
+ * One running container the agent is asked to isolate (or audit), with its identifiers checked.
+ *
+ * @param podName the pod's name
+ * @param podUid the pod's UID, validated
+ * @param container the container's name
+ * @param statusContainerId the ID as pod status gives it ("containerd://..."), for the result
+ * @param containerId the 64 hex digits, validated; matched against /proc, never used in a path
+ * @param readOnly mount read-only
+ * @param audit only report what would change
+ */
+public record ContainerTarget(
+    String podName,
+    String podUid,
+    String container,
+    String statusContainerId,
+    String containerId,
+    boolean readOnly,
+    boolean audit) {
+  public ContainerTarget {
+    ContainerIds.requirePodUid(podUid);
+    ContainerIds.requireContainerId(containerId);
+  }
+
+  public String key() {
+    return ContainerKeys.of(podUid, container);
+  }
+}

@@ -1,0 +1,200 @@
+package dev.cgroupns.agent.daemon;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * fabric8's mock API server in CRUD mode with the project's CRDs, and clients for the test and the
+ * agent. The agent's client counts its status patches and can be made to fail the next ones: the
+ * CRUD server cannot be told to fail, so an interceptor sends those requests to a tiny server that
+ * answers with the chosen error instead.
+ *
+ * <p>The CRUD server also knows no field selector but metadata.name and metadata.namespace: it
+ * answers {@code spec.nodeName=...} with nothing. The interceptor records the agent's pod field
+ * selectors and takes them off the request, so the agent sees every pod, as it would if the API
+ * server's filter failed; the agent filters by node itself as well.
+ */
+final class MockApi implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final KubernetesClient agentClient;
+  private final HttpServer errors;
+  private final Deque<Integer> failures = new ArrayDeque<>();
+  private final AtomicInteger statusPatches = new AtomicInteger();
+  private final AtomicInteger failedStatusPatches = new AtomicInteger();
+  private final Set<String> podFieldSelectors = ConcurrentHashMap.newKeySet();
+
+  MockApi() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    for (Path crd : crdFiles()) {
+      try (InputStream in = Files.newInputStream(crd)) {
+        client.apiextensions().v1().customResourceDefinitions().load(in).create();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    errors = errorServer();
+    Config config =
+        new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+    agentClient =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientBuilderConsumer(
+                b -> b.addOrReplaceInterceptor("status-faults", new StatusFaults()))
+            .build();
+  }
+
+  /** The test's own client (never fails). */
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** The client to give the agent. */
+  KubernetesClient agentClient() {
+    return agentClient;
+  }
+
+  /** The next status patches fail with these HTTP codes, in order. */
+  void failNextStatusPatches(Integer... codes) {
+    synchronized (failures) {
+      failures.addAll(List.of(codes));
+    }
+  }
+
+  /** Status patches that reached the API server (failed ones not counted). */
+  int statusPatches() {
+    return statusPatches.get();
+  }
+
+  int failedStatusPatches() {
+    return failedStatusPatches.get();
+  }
+
+  /** The field selectors the agent sent with its pod lists and watches. */
+  Set<String> podFieldSelectors() {
+    return Set.copyOf(podFieldSelectors);
+  }
+
+  private final class StatusFaults implements Interceptor {
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      URI uri = request.uri();
+      if (uri.getPath().equals("/api/v1/pods") && uri.getRawQuery() != null) {
+        List<String> kept = new ArrayList<>();
+        for (String parameter : uri.getRawQuery().split("&")) {
+          if (parameter.startsWith("fieldSelector=")) {
+            podFieldSelectors.add(
+                URLDecoder.decode(parameter.substring(14), StandardCharsets.UTF_8));
+          } else {
+            kept.add(parameter);
+          }
+        }
+        builder.uri(URI.create(uri.toString().replace(uri.getRawQuery(), String.join("&", kept))));
+        return;
+      }
+      if (!"PATCH".equals(request.method()) || !request.uri().getPath().endsWith("/status")) {
+        return;
+      }
+      Integer code;
+      synchronized (failures) {
+        code = failures.poll();
+      }
+      if (code == null) {
+        statusPatches.incrementAndGet();
+        return;
+      }
+      failedStatusPatches.incrementAndGet();
+      builder.uri(
+          URI.create("http://127.0.0.1:" + errors.getAddress().getPort() + "/fail/" + code));
+    }
+  }
+
+  /** Answers /fail/CODE with a Kubernetes Status of that code. */
+  private static HttpServer errorServer() {
+    try {
+      HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+      http.createContext(
+          "/fail/",
+          exchange -> {
+            int code = Integer.parseInt(exchange.getRequestURI().getPath().substring(6));
+            byte[] body =
+                ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                        + "\"message\":\"injected by the test\",\"code\":"
+                        + code
+                        + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(code, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
+      http.start();
+      return http;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    agentClient.close();
+    client.close();
+    errors.stop(0);
+    server.destroy();
+  }
+
+  /** The generated CRDs at the repository root, found from the module directory upwards. */
+  private static List<Path> crdFiles() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("no crds/ directory above " + Path.of("").toAbsolutePath());
+    }
+    try (Stream<Path> files = Files.list(dir.resolve("crds"))) {
+      return files.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
