@@ -96,7 +96,8 @@ public final class SandboxRun {
     if (!options.embeddedApi()) {
       teardown.add("delete the demo Pod and Node objects", () -> deleteDemoObjects(client, pods));
     }
-    AutoCloseable agent = controlPlane.startNodeAgent(api, options.nodeName());
+    AutoCloseable agent =
+        controlPlane.startNodeAgent(api, options.nodeName(), workDir.resolve("agent-state"));
     teardown.add("stop the node agent", agent::close);
     progress.step("node agent running in-process for node " + options.nodeName());
 
