@@ -11,6 +11,7 @@ import dev.cgroupns.sandbox.demo.DemoPods;
 import dev.cgroupns.sandbox.demo.ViewReport;
 import dev.cgroupns.sandbox.runc.BusyboxRootfs;
 import dev.cgroupns.sandbox.runc.DemoContainer;
+import dev.cgroupns.sandbox.runc.LeftoverSweeper;
 import dev.cgroupns.sandbox.runc.RuncRuntime;
 import dev.cgroupns.sandbox.runc.SandboxCgroupRoot;
 import dev.cgroupns.sandbox.system.ControlPlane;
@@ -63,8 +64,12 @@ public final class SandboxRun {
   }
 
   public int run() throws Exception {
-    Path workDir = Files.createTempDirectory("cgroupns-sandbox-");
+    if (!options.apiOnly() && options.embeddedApi()) {
+      new LeftoverSweeper(tmpDir(), Path.of("/sys/fs/cgroup"), runc()).sweep(progress::step);
+    }
+    Path workDir = Files.createTempDirectory(LeftoverSweeper.WORK_DIR_PREFIX);
     teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));
+    LeftoverSweeper.claim(workDir);
 
     Config api = connect(workDir);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(api).build();
@@ -82,13 +87,10 @@ public final class SandboxRun {
 
     String suffix = Long.toHexString(ProcessHandle.current().pid());
     SandboxCgroupRoot cgroups = SandboxCgroupRoot.create(suffix);
+    LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
     teardown.add("remove cgroups under " + cgroups.path(), cgroups::close);
     RuncRuntime runtime =
-        new RuncRuntime(
-            Preflight.findRunc().orElseThrow().toString(),
-            workDir,
-            new BusyboxRootfs(Path.of("/bin/busybox")),
-            cgroups);
+        new RuncRuntime(runc(), workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
     teardown.add("delete the demo containers", () -> deleteAll(runtime));
 
     DemoPods pods = new DemoPods(client, runtime, options.nodeName());
@@ -206,6 +208,14 @@ public final class SandboxRun {
   private void deleteDemoObjects(KubernetesClient client, DemoPods pods) {
     pods.deletePods(options.pods());
     client.nodes().withName(options.nodeName()).delete();
+  }
+
+  private static String runc() {
+    return Preflight.findRunc().orElseThrow().toString();
+  }
+
+  private static Path tmpDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   private static String readFile(Path file) {

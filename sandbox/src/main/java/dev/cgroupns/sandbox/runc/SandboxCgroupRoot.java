@@ -103,6 +103,42 @@ public final class SandboxCgroupRoot implements AutoCloseable {
   @Override
   public void close() {
     List<String> failures = new ArrayList<>();
+    removeSubtree(hierarchies, path, failures);
+    List<Path> ancestors = new ArrayList<>(missingAncestors);
+    ancestors.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+    for (Path dir : ancestors) {
+      removeIfUnused(dir, failures);
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("cgroups left behind: " + failures);
+    }
+  }
+
+  /**
+   * Removes the cgroup {@code path} and everything below it (deepest first) in every hierarchy
+   * mounted under {@code cgroupfs}: the cleanup of a sandbox run that could not clean up itself.
+   *
+   * @return what could not be removed
+   */
+  public static List<String> removeSubtree(Path cgroupfs, String path) {
+    if (!path.matches("(/[A-Za-z0-9_.:-]+)+") || path.contains("/..")) {
+      throw new IllegalArgumentException("bad cgroup path: " + path);
+    }
+    List<String> failures = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(cgroupfs)) {
+      List<Path> hierarchies =
+          entries
+              .filter(p -> !Files.isSymbolicLink(p))
+              .filter(p -> Files.isRegularFile(p.resolve("cgroup.procs")))
+              .toList();
+      removeSubtree(hierarchies, path, failures);
+    } catch (IOException e) {
+      failures.add(cgroupfs + ": " + e.getMessage());
+    }
+    return failures;
+  }
+
+  private static void removeSubtree(List<Path> hierarchies, String path, List<String> failures) {
     for (Path hierarchy : hierarchies) {
       Path top = hierarchy.resolve(path.substring(1));
       if (!Files.isDirectory(top)) {
@@ -117,14 +153,30 @@ public final class SandboxCgroupRoot implements AutoCloseable {
         failures.add(top + ": " + e.getMessage());
       }
     }
-    List<Path> ancestors = new ArrayList<>(missingAncestors);
-    ancestors.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-    for (Path dir : ancestors) {
-      rmdir(dir, failures);
+  }
+
+  /** The ancestors runc had to create, which {@link #close} removes unless others use them. */
+  public List<Path> missingAncestors() {
+    return List.copyOf(missingAncestors);
+  }
+
+  /**
+   * Removes an ancestor cgroup the sandbox caused to exist, unless another user (a concurrent run,
+   * a test) has created cgroups below it meanwhile: those are not the sandbox's to break.
+   */
+  static void removeIfUnused(Path dir, List<String> failures) {
+    if (!Files.isDirectory(dir)) {
+      return;
     }
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("cgroups left behind: " + failures);
+    try (Stream<Path> children = Files.list(dir)) {
+      if (children.anyMatch(Files::isDirectory)) {
+        return;
+      }
+    } catch (IOException e) {
+      failures.add(dir + ": " + e.getMessage());
+      return;
     }
+    rmdir(dir, failures);
   }
 
   private static void rmdir(Path dir, List<String> failures) {

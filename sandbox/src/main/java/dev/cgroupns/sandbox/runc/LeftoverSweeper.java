@@ -1,0 +1,147 @@
+package dev.cgroupns.sandbox.runc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Cleans up after sandbox runs that could not clean up themselves (killed with SIGKILL, machine out
+ * of memory): their containers, cgroups and work directories.
+ *
+ * <p>Each run records in its work directory who owns it (pid and start time, since PIDs are reused)
+ * and its cgroup root. A work directory whose owner is gone is swept: its containers are deleted
+ * through its private runc root, then its cgroup subtree and the directory are removed.
+ */
+public final class LeftoverSweeper {
+
+  public static final String WORK_DIR_PREFIX = "cgroupns-sandbox-";
+  private static final String OWNER = "owner";
+  private static final String CGROUP_ROOT = "cgroup-root";
+
+  private final Path tmp;
+  private final Path cgroupfs;
+  private final String runc;
+
+  public LeftoverSweeper(Path tmp, Path cgroupfs, String runc) {
+    this.tmp = tmp;
+    this.cgroupfs = cgroupfs;
+    this.runc = runc;
+  }
+
+  /** Marks {@code workDir} as owned by this process. */
+  public static void claim(Path workDir) {
+    write(workDir.resolve(OWNER), ProcessOwner.self().toString());
+  }
+
+  /**
+   * Records the run's cgroup root and the ancestors runc will create for it, before any container
+   * is created under it.
+   */
+  public static void recordCgroupRoot(Path workDir, SandboxCgroupRoot root) {
+    StringBuilder lines = new StringBuilder(root.path()).append('\n');
+    root.missingAncestors().forEach(a -> lines.append(a).append('\n'));
+    write(workDir.resolve(CGROUP_ROOT), lines.toString());
+  }
+
+  /**
+   * Sweeps every abandoned work directory.
+   *
+   * @param report told about each sweep
+   */
+  public void sweep(Consumer<String> report) {
+    for (Path dir : candidates()) {
+      Optional<ProcessOwner> owner = ProcessOwner.read(dir.resolve(OWNER));
+      if (owner.isEmpty() || owner.get().isAlive()) {
+        continue;
+      }
+      List<String> failures = new ArrayList<>();
+      int containers = deleteContainers(dir.resolve("runc-state"), failures);
+      List<String> cgroupLines = lines(dir.resolve(CGROUP_ROOT));
+      String cgroupRoot = cgroupLines.isEmpty() ? null : cgroupLines.get(0);
+      if (cgroupRoot != null && failures.isEmpty()) {
+        failures.addAll(SandboxCgroupRoot.removeSubtree(cgroupfs, cgroupRoot));
+        cgroupLines.stream()
+            .skip(1)
+            .map(Path::of)
+            .filter(a -> a.normalize().startsWith(cgroupfs) && !a.normalize().equals(cgroupfs))
+            .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+            .forEach(a -> SandboxCgroupRoot.removeIfUnused(a.normalize(), failures));
+      }
+      if (failures.isEmpty()) {
+        deleteTree(dir, failures);
+      }
+      report.accept(
+          "swept an earlier run that did not clean up (pid "
+              + owner.get().pid()
+              + "): "
+              + containers
+              + " container(s)"
+              + (cgroupRoot == null ? "" : ", cgroups under " + cgroupRoot)
+              + (failures.isEmpty() ? "" : "; could not remove: " + failures));
+    }
+  }
+
+  private List<Path> candidates() {
+    try (Stream<Path> entries = Files.list(tmp)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith(WORK_DIR_PREFIX))
+          .filter(p -> Files.isDirectory(p) && !Files.isSymbolicLink(p))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private int deleteContainers(Path stateDir, List<String> failures) {
+    if (!Files.isDirectory(stateDir)) {
+      return 0;
+    }
+    int deleted = 0;
+    try {
+      String list = CommandRunner.run(List.of(runc, "--root", stateDir.toString(), "list", "-q"));
+      for (String name : list.lines().map(String::strip).filter(n -> !n.isEmpty()).toList()) {
+        CommandRunner.run(List.of(runc, "--root", stateDir.toString(), "delete", "-f", name));
+        deleted++;
+      }
+    } catch (RuntimeException e) {
+      failures.add(e.getMessage());
+    }
+    return deleted;
+  }
+
+  private static void deleteTree(Path dir, List<String> failures) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      failures.add(dir + ": " + e.getMessage());
+    }
+  }
+
+  private static void write(Path file, String content) {
+    try {
+      Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.isRegularFile(file)
+          ? Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList()
+          : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+}
