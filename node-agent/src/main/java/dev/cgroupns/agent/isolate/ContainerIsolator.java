@@ -136,7 +136,10 @@ public final class ContainerIsolator {
     if (audit) {
       return outcome(plan(target, readOnly), true);
     }
-    try (StateStore.Lock lock = store.lock(target)) {
+    try (StateStore.Lock lock = store.lock(target);
+        // Started now so that its start overlaps with planning; it ends unused if nothing changes.
+        NamespaceThread.Reserved thread =
+            NamespaceThread.reserve("isolate-" + target.pid(), PRELOAD)) {
       IsolationPlan plan = plan(target, readOnly);
       if (plan.verdict() != Verdict.CHANGE) {
         return outcome(plan, false);
@@ -144,7 +147,7 @@ public final class ContainerIsolator {
       Optional<RevertRecord> previous = store.read(target);
       store.write(recordFor(target, plan, previous));
       try {
-        apply(target, plan);
+        apply(target, plan, thread);
       } catch (SwapFailedException e) {
         if (e.undoFailures().isEmpty()) {
           restore(target, previous);
@@ -174,7 +177,9 @@ public final class ContainerIsolator {
    */
   public IsolationOutcome revert(ProcessIdentity target, boolean audit) {
     TargetProcess.verify(procFs, target);
-    try (StateStore.Lock lock = store.lock(target)) {
+    try (StateStore.Lock lock = store.lock(target);
+        NamespaceThread.Reserved thread =
+            NamespaceThread.reserve("revert-" + target.pid(), PRELOAD)) {
       Optional<RevertRecord> record = store.read(target);
       if (record.isEmpty()) {
         return new IsolationOutcome(target, Result.NOTHING_TO_REVERT, List.of(), List.of());
@@ -188,7 +193,7 @@ public final class ContainerIsolator {
         return new IsolationOutcome(target, Result.WOULD_REVERT, described, List.of());
       }
       try {
-        applyRevert(target, revertPlan);
+        applyRevert(target, revertPlan, thread);
       } catch (SwapFailedException e) {
         TargetProcess.verify(procFs, target);
         throw new IsolationFailedException(
@@ -207,7 +212,7 @@ public final class ContainerIsolator {
     }
   }
 
-  private void apply(ProcessIdentity target, IsolationPlan plan) {
+  private void apply(ProcessIdentity target, IsolationPlan plan, NamespaceThread.Reserved thread) {
     List<MountChange> changes = plan.changes();
     int[] newMounts = new int[changes.size()];
     Arrays.fill(newMounts, -1);
@@ -247,9 +252,7 @@ public final class ContainerIsolator {
       observer.beforeNamespaceSwitch(target);
       int ns = mountNs;
       int statFd = stat;
-      NamespaceThread.run(
-          "isolate-" + target.pid(),
-          PRELOAD,
+      thread.run(
           timeout,
           () -> {
             if (!v1Indexes.isEmpty()) {
@@ -291,7 +294,8 @@ public final class ContainerIsolator {
     }
   }
 
-  private void applyRevert(ProcessIdentity target, RevertPlan revertPlan) {
+  private void applyRevert(
+      ProcessIdentity target, RevertPlan revertPlan, NamespaceThread.Reserved thread) {
     List<RevertPlan.Step> steps = revertPlan.steps();
     int[] restored = new int[steps.size()];
     Arrays.fill(restored, -1);
@@ -319,9 +323,7 @@ public final class ContainerIsolator {
       observer.beforeNamespaceSwitch(target);
       int ns = mountNs;
       int statFd = stat;
-      NamespaceThread.run(
-          "revert-" + target.pid(),
-          PRELOAD,
+      thread.run(
           timeout,
           () -> {
             Kernel.setns(ns, Linux.CLONE_NEWNS);

@@ -2,6 +2,7 @@ package dev.cgroupns.agent.kernel;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,6 +41,17 @@ public final class NamespaceThread {
    *     exception says so. This happens only if the kernel blocks the thread, e.g. a frozen cgroup.
    */
   public static <T> T run(String name, List<Class<?>> preload, Duration timeout, Task<T> task) {
+    try (Reserved thread = reserve(name, preload)) {
+      return thread.run(timeout, task);
+    }
+  }
+
+  /**
+   * Starts the dedicated thread now and lets it wait for its one task, so that starting it (and its
+   * unshare(CLONE_FS)) overlaps with the caller's own preparation. Close it: an unused thread then
+   * ends without having done anything.
+   */
+  public static Reserved reserve(String name, List<Class<?>> preload) {
     Kernel.ensureLoaded();
     for (Class<?> type : preload) {
       if (!INITIALISED.contains(type)) {
@@ -47,41 +59,96 @@ public final class NamespaceThread {
         INITIALISED.add(type);
       }
     }
-    AtomicReference<T> result = new AtomicReference<>();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                Kernel.unshare(Linux.CLONE_FS);
-                result.set(task.run());
-              } catch (Throwable t) {
-                failure.set(t);
-              }
-            },
-            "cgroupns-" + name);
-    thread.setDaemon(true);
-    thread.start();
-    try {
-      thread.join(timeout.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for namespace thread " + name, e);
+    return new Reserved(name);
+  }
+
+  /** A started, dedicated thread waiting for the single task it will ever run. */
+  public static final class Reserved implements AutoCloseable {
+    private final String name;
+    private final Thread thread;
+    private final CompletableFuture<Task<?>> task = new CompletableFuture<>();
+    private final AtomicReference<Object> result = new AtomicReference<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private boolean used;
+
+    private Reserved(String name) {
+      this.name = name;
+      this.thread = new Thread(this::work, "cgroupns-" + name);
+      thread.setDaemon(true);
+      thread.start();
     }
-    if (thread.isAlive()) {
-      throw new NamespaceThreadTimeoutException(name, timeout);
+
+    private void work() {
+      Throwable unshareFailure = null;
+      try {
+        Kernel.unshare(Linux.CLONE_FS);
+      } catch (Throwable t) {
+        unshareFailure = t;
+      }
+      Task<?> mine;
+      try {
+        mine = task.get();
+      } catch (Exception e) {
+        return;
+      }
+      if (mine == null) {
+        return; // released unused
+      }
+      if (unshareFailure != null) {
+        failure.set(unshareFailure);
+        return;
+      }
+      try {
+        result.set(mine.run());
+      } catch (Throwable t) {
+        failure.set(t);
+      }
     }
-    Throwable t = failure.get();
-    if (t instanceof RuntimeException runtime) {
-      throw runtime;
+
+    /** Hands the task to the thread and waits for it. Only once per thread. */
+    @SuppressWarnings("unchecked")
+    public <T> T run(Duration timeout, Task<T> work) {
+      if (used) {
+        throw new IllegalStateException("namespace thread " + name + " was used already");
+      }
+      used = true;
+      task.complete(work);
+      join(timeout);
+      if (thread.isAlive()) {
+        throw new NamespaceThreadTimeoutException(name, timeout);
+      }
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (t instanceof Error error) {
+        throw error;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t.getMessage(), t);
+      }
+      return (T) result.get();
     }
-    if (t instanceof Error error) {
-      throw error;
+
+    /** Ends an unused thread and waits for it; a no-op after {@link #run}. */
+    @Override
+    public void close() {
+      if (!used) {
+        used = true;
+        task.complete(null);
+        join(Duration.ofSeconds(10));
+      }
     }
-    if (t != null) {
-      throw new IllegalStateException(t.getMessage(), t);
+
+    private void join(Duration timeout) {
+      try {
+        thread.join(timeout.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(
+            "interrupted while waiting for namespace thread " + name, e);
+      }
     }
-    return result.get();
   }
 
   private static void initialise(Class<?> type) {

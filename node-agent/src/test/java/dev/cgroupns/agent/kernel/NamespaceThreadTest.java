@@ -78,6 +78,28 @@ class NamespaceThreadTest {
   }
 
   @Test
+  void aReservedThreadEndsUnusedWhenClosedAndRunsOnlyOnce() {
+    Requirements.requireRoot();
+    try (NamespaceThread.Reserved unused = NamespaceThread.reserve("unused", List.of())) {
+      assertThat(namespaceThreads()).isEqualTo(1);
+    }
+    assertThat(namespaceThreads()).isZero();
+
+    try (NamespaceThread.Reserved once = NamespaceThread.reserve("once", List.of())) {
+      assertThat(once.run(TIMEOUT, () -> "done")).isEqualTo("done");
+      assertThatThrownBy(() -> once.run(TIMEOUT, () -> "again"))
+          .hasMessageContaining("used already");
+    }
+    assertThat(namespaceThreads()).isZero();
+  }
+
+  private static long namespaceThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("cgroupns-") && t.isAlive())
+        .count();
+  }
+
+  @Test
   void openingAMissingFileGivesEnoent() {
     assertThatThrownBy(() -> Kernel.open("/nonexistent/cgroupns-test", Linux.O_RDONLY))
         .isInstanceOfSatisfying(
