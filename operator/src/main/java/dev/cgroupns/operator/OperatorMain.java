@@ -1,0 +1,65 @@
+package dev.cgroupns.operator;
+
+import dev.cgroupns.operator.config.OperatorSettings;
+import dev.cgroupns.operator.health.HealthServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of the operator container. Settings come from the environment. */
+public final class OperatorMain {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+    LOG.info(
+        "starting: read-write mounts {}, revert timeout {}s, namespaces {}, leader election {}",
+        settings.allowReadWrite() ? "permitted" : "refused",
+        settings.revertTimeout().toSeconds(),
+        settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
+        settings.leaderElection());
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    IsolationOperator operator =
+        IsolationOperator.create(client, settings, registry, Clock.systemUTC());
+    HealthServer health =
+        new HealthServer(settings.healthPort(), () -> true, operator::ready, registry::scrape);
+    health.start();
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  // SIGTERM: finish in-flight reconciliations, release the lease, then exit.
+                  LOG.info("shutting down");
+                  try {
+                    operator.stop();
+                  } finally {
+                    health.close();
+                    client.close();
+                    stopped.countDown();
+                  }
+                },
+                "shutdown"));
+    operator.start();
+    stopped.await();
+  }
+}

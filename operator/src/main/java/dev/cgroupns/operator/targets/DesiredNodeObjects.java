@@ -1,0 +1,110 @@
+package dev.cgroupns.operator.targets;
+
+import dev.cgroupns.api.v1alpha1.ApiGroup;
+import dev.cgroupns.api.v1alpha1.CgroupIsolation;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationSpec;
+import dev.cgroupns.api.v1alpha1.NodeAction;
+import dev.cgroupns.api.v1alpha1.PodTarget;
+import dev.cgroupns.operator.naming.Names;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the CgroupIsolationNode objects a resolution calls for: one per (isolation, node), named
+ * deterministically, labelled for the agents' label selector, owned by the isolation (so the
+ * garbage collector removes them with it) and carrying the instructions.
+ */
+public final class DesiredNodeObjects {
+  static final int MAX_NAME = 253;
+  static final int MAX_LABEL_VALUE = 63;
+  static final int HASH_CHARS = 10;
+
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_VALUE = "cgroup-isolation-operator";
+
+  private DesiredNodeObjects() {}
+
+  /** One object per node of the resolution, in node order. */
+  public static List<CgroupIsolationNode> build(CgroupIsolation isolation, Resolution resolution) {
+    List<CgroupIsolationNode> objects = new ArrayList<>();
+    resolution
+        .podsByNode()
+        .forEach(
+            (node, pods) ->
+                objects.add(
+                    nodeObject(
+                        isolation, node, pods.stream().map(ResolvedPod::toTarget).toList())));
+    return objects;
+  }
+
+  /** The object for one node; an empty pod list tells the agent to revert whatever it isolated. */
+  public static CgroupIsolationNode nodeObject(
+      CgroupIsolation isolation, String node, List<PodTarget> pods) {
+    var meta = isolation.getMetadata();
+    CgroupIsolationSpec spec = isolation.getSpec();
+    CgroupIsolationNode object = new CgroupIsolationNode();
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(objectName(meta.getName(), node))
+            .withNamespace(meta.getNamespace())
+            .withLabels(
+                Map.of(
+                    ApiGroup.NODE_LABEL,
+                    labelValue(node),
+                    ApiGroup.ISOLATION_LABEL,
+                    labelValue(meta.getName()),
+                    MANAGED_BY_LABEL,
+                    MANAGED_BY_VALUE))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(isolation.getApiVersion())
+                    .withKind(isolation.getKind())
+                    .withName(meta.getName())
+                    .withUid(meta.getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .build());
+    CgroupIsolationNodeSpec nodeSpec = new CgroupIsolationNodeSpec();
+    nodeSpec.nodeName = node;
+    nodeSpec.isolationName = meta.getName();
+    nodeSpec.isolationGeneration = meta.getGeneration();
+    nodeSpec.action = NodeAction.Apply;
+    nodeSpec.mode = spec.mode;
+    nodeSpec.readOnly = spec.readOnlyOrDefault();
+    // An empty list rather than null: merge patches then replace an old list instead of keeping it.
+    nodeSpec.containers = spec.containers == null ? List.of() : List.copyOf(spec.containers);
+    nodeSpec.pods = new ArrayList<>(pods);
+    object.setSpec(nodeSpec);
+    return object;
+  }
+
+  /**
+   * {@code <isolation>-<hash of node>}: unique per node, stable across restarts, and within the 253
+   * characters of an object name however long both names are. The node name itself is not used
+   * because isolation name plus node name may exceed the limit.
+   */
+  public static String objectName(String isolationName, String nodeName) {
+    String prefix = Names.trimEnd(isolationName, MAX_NAME - HASH_CHARS - 1);
+    return prefix + "-" + Names.shortHash(nodeName, HASH_CHARS);
+  }
+
+  /**
+   * A label value naming a node or an isolation: the name itself when it fits in 63 characters,
+   * else a cut-down name plus a hash, so agents can still select by it. Node and object names are
+   * DNS subdomains, whose characters are all valid in label values.
+   */
+  public static String labelValue(String name) {
+    if (name.length() <= MAX_LABEL_VALUE) {
+      return name;
+    }
+    return Names.trimEnd(name, MAX_LABEL_VALUE - HASH_CHARS - 1)
+        + "-"
+        + Names.shortHash(name, HASH_CHARS);
+  }
+}
