@@ -15,7 +15,13 @@ public final class BuiltInResources {
     return List.of(
         builtIn("", "v1", "namespaces", "Namespace", false, List.of("ns"), List.of("status")),
         builtIn("", "v1", "nodes", "Node", false, List.of("no"), List.of("status")),
-        builtIn("", "v1", "pods", "Pod", true, List.of("po"), List.of("status")),
+        withColumns(
+            builtIn("", "v1", "pods", "Pod", true, List.of("po"), List.of("status")),
+            List.of(
+                column("Status", "string", 0, ".status.phase"),
+                column("Restarts", "integer", 0, ".status.containerStatuses[0].restartCount"),
+                PrinterColumn.ageColumn(),
+                column("Node", "string", 1, ".spec.nodeName"))),
         builtIn("", "v1", "events", "Event", true, List.of("ev"), List.of()),
         builtIn("", "v1", "configmaps", "ConfigMap", true, List.of("cm"), List.of()),
         builtIn("", "v1", "secrets", "Secret", true, List.of(), List.of()),
@@ -31,6 +37,26 @@ public final class BuiltInResources {
             List.of("status")),
         builtIn("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of()),
         builtIn("events.k8s.io", "v1", "events", "Event", true, List.of("ev"), List.of()));
+  }
+
+  /** Replaces the default Age column; a real server has more (READY needs counting). */
+  private static ApiResource withColumns(ApiResource r, List<PrinterColumn> columns) {
+    return new ApiResource(
+        r.group(),
+        r.version(),
+        r.plural(),
+        r.singular(),
+        r.kind(),
+        r.namespaced(),
+        r.shortNames(),
+        r.categories(),
+        r.subresources(),
+        columns,
+        r.schema());
+  }
+
+  private static PrinterColumn column(String name, String type, int priority, String path) {
+    return new PrinterColumn(name, type, "", priority, SimpleJsonPath.compile(path));
   }
 
   private static ApiResource builtIn(

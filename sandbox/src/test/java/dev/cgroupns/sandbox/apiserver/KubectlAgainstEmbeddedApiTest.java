@@ -163,6 +163,41 @@ class KubectlAgainstEmbeddedApiTest {
   }
 
   @Test
+  void podsAreListedWithStatusRestartsAndNode() throws Exception {
+    client
+        .pods()
+        .inNamespace("default")
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("demo-0")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("local")
+                .addNewContainer()
+                .withName("app")
+                .withImage("busybox")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewContainerStatus()
+                .withName("app")
+                .withRestartCount(2)
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .createOr(r -> r.update());
+
+    List<String> lines = kubectl("get", "pods", "-o", "wide").lines().toList();
+
+    assertThat(lines.get(0).split("\\s+"))
+        .containsExactly("NAME", "STATUS", "RESTARTS", "AGE", "NODE");
+    assertThat(lines.get(1).split("\\s+")).startsWith("demo-0", "Running", "2");
+    assertThat(lines.get(1)).endsWith("local");
+  }
+
+  @Test
   void describeShowsSpecStatusAndTheObjectsEvents() throws Exception {
     kubectl("apply", "-f", SAMPLE);
     GenericKubernetesResource demo =
