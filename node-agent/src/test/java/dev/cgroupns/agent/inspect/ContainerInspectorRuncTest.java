@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Inspection on real runc containers must agree with what the container itself reads. */
-class ContainerInspectorRuncTest {
+public class ContainerInspectorRuncTest {
   private RuncFixture runc;
   private final ContainerInspector inspector = ContainerInspector.comparingWithSelf(ProcFs.host());
 
@@ -89,7 +89,8 @@ class ContainerInspectorRuncTest {
   }
 
   /** The container's own reading of /proc/self/cgroup and mountinfo, via runc exec (no shell). */
-  static void assertMatchesWhatTheContainerReads(RuncContainer c, ContainerInspection inspection) {
+  public static void assertMatchesWhatTheContainerReads(
+      RuncContainer c, ContainerInspection inspection) {
     List<CgroupLine> ownLines = ProcCgroupParser.parse(c.exec("cat", "/proc/self/cgroup")).lines();
     assertThat(inspection.seenCgroups()).containsExactlyElementsOf(ownLines);
     List<MountInfoEntry> ownMounts =

@@ -7,6 +7,7 @@ import dev.cgroupns.agent.inspect.CgroupMountView;
 import dev.cgroupns.agent.inspect.CgroupRelation;
 import dev.cgroupns.agent.inspect.ContainerInspection;
 import dev.cgroupns.agent.inspect.ContainerInspector;
+import dev.cgroupns.agent.inspect.ContainerInspectorRuncTest;
 import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
@@ -169,6 +170,7 @@ class IsolationRuncTest {
         .containsOnly(CgroupRelation.OWN_SUBTREE);
     assertThat(inspection.mountState())
         .isEqualTo(readOnly ? MountState.ReadOnly : MountState.ReadWrite);
+    ContainerInspectorRuncTest.assertMatchesWhatTheContainerReads(c, inspection);
   }
 
   private static Path hostDirectory(MountInfoEntry mount, String cgroupPath) {
