@@ -118,6 +118,9 @@ class WorkloadContractTest {
     VolumeMount cgroup = mountOf(c, pod, "/sys/fs/cgroup");
     assertThat(cgroup.getMountPath()).isEqualTo("/host/sys/fs/cgroup");
     assertThat(cgroup.getMountPropagation()).isEqualTo("HostToContainer");
+    // The agent reads the host's hierarchies where CGROUP_ROOT says (its default is the
+    // container's own /sys/fs/cgroup).
+    assertThat(env(c, "CGROUP_ROOT").map(EnvVar::getValue)).contains(cgroup.getMountPath());
     VolumeMount state = mountOf(c, pod, "/run/cgroup-isolation");
     assertThat(state.getMountPath()).isEqualTo("/run/cgroup-isolation");
     assertThat(volume(pod, state.getName()).getHostPath().getType()).isEqualTo("DirectoryOrCreate");
