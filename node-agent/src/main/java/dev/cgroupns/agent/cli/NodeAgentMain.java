@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.cli;
 
+import dev.cgroupns.agent.daemon.RunCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.HelpCommand;
       InspectCommand.class,
       IsolateCommand.class,
       RevertCommand.class,
+      RunCommand.class,
       HelpCommand.class
     })
 public final class NodeAgentMain {

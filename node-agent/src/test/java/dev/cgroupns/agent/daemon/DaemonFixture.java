@@ -3,6 +3,7 @@ package dev.cgroupns.agent.daemon;
 import static org.awaitility.Awaitility.await;
 
 import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
+import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -25,8 +26,19 @@ final class DaemonFixture implements AutoCloseable {
 
   final MockApi api = new MockApi();
   final FakeEngine engine = new FakeEngine();
+  private final ContainerEngine engineUnderTest;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private NodeAgentDaemon daemon;
+
+  /** With the in-memory engine ({@link #engine}). */
+  DaemonFixture() {
+    this.engineUnderTest = engine;
+  }
+
+  /** With another engine (the real one). */
+  DaemonFixture(ContainerEngine engine) {
+    this.engineUnderTest = engine;
+  }
 
   static DaemonConfig config(Duration resync) {
     return new DaemonConfig(
@@ -52,7 +64,7 @@ final class DaemonFixture implements AutoCloseable {
     try {
       daemon =
           new NodeAgentDaemon(
-              config(resync), api.agentClient(), engine, registry, Clock.systemUTC());
+              config(resync), api.agentClient(), engineUnderTest, registry, Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,152 @@
+package dev.cgroupns.agent.daemon;
+
+import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
+import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code node-agent run}: the DaemonSet mode. Every option falls back to an environment variable,
+ * so the DaemonSet can configure the agent through its pod spec (NODE_NAME, POD_NAME and
+ * POD_NAMESPACE come from the downward API). Runs until SIGTERM, then finishes the pass in progress
+ * and exits.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run as the node's agent: watch this node's pods and CgroupIsolationNode objects, isolate"
+          + " or revert their containers, and report each container's view in the objects' status.",
+      "Serves /healthz, /readyz and /metrics on --metrics-port."
+    })
+public final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--node-name",
+      defaultValue = "${env:NODE_NAME}",
+      description = "The node this agent serves (env NODE_NAME; required).")
+  String nodeName;
+
+  @Option(
+      names = "--pod-name",
+      defaultValue = "${env:POD_NAME}",
+      description = "The agent's own pod, never isolated (env POD_NAME).")
+  String podName;
+
+  @Option(
+      names = "--pod-namespace",
+      defaultValue = "${env:POD_NAMESPACE}",
+      description = "The agent pod's namespace (env POD_NAMESPACE).")
+  String podNamespace;
+
+  @Option(
+      names = "--proc-root",
+      defaultValue = "${env:PROC_ROOT:-/proc}",
+      description = "The host's procfs (env PROC_ROOT; default: ${DEFAULT-VALUE}).")
+  Path procRoot;
+
+  @Option(
+      names = "--cgroup-root",
+      defaultValue = "${env:CGROUP_ROOT:-/sys/fs/cgroup}",
+      description =
+          "The host's cgroup hierarchies as mounted into the agent (env CGROUP_ROOT; default:"
+              + " ${DEFAULT-VALUE}; the DaemonSet mounts them at /host/sys/fs/cgroup).")
+  Path cgroupRoot;
+
+  @Option(
+      names = "--state-dir",
+      defaultValue = "${env:STATE_DIR:-/run/cgroup-isolation}",
+      description = "Revert records and locks (env STATE_DIR; default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:METRICS_PORT:-8081}",
+      description =
+          "Port of /healthz, /readyz and /metrics (env METRICS_PORT; default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
+      names = "--resync-interval",
+      defaultValue = "${env:RESYNC_INTERVAL:-60s}",
+      converter = DurationConverter.class,
+      description =
+          "How often every isolated container is re-verified, and drift repaired (env"
+              + " RESYNC_INTERVAL; default: ${DEFAULT-VALUE}).")
+  Duration resyncInterval;
+
+  @Option(
+      names = "--status-heartbeat",
+      defaultValue = "${env:STATUS_HEARTBEAT:-10m}",
+      converter = DurationConverter.class,
+      description =
+          "Refresh status.lastVerified at least this often even when nothing changed (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration heartbeat;
+
+  @Override
+  public Integer call() throws Exception {
+    if (nodeName == null || nodeName.isBlank()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "no node name: set NODE_NAME (the DaemonSet sets it from spec.nodeName through the"
+              + " downward API) or pass --node-name");
+    }
+    DaemonConfig defaults = DaemonConfig.defaults(nodeName, podNamespace, podName);
+    DaemonConfig config =
+        new DaemonConfig(
+            nodeName,
+            blankToNull(podNamespace),
+            blankToNull(podName),
+            procRoot,
+            cgroupRoot,
+            stateDir,
+            metricsPort,
+            resyncInterval,
+            heartbeat,
+            defaults.batchDelay(),
+            RetryPolicy.DEFAULT,
+            defaults.shutdownTimeout());
+    KernelContainerEngine engine =
+        KernelContainerEngine.create(
+            procRoot, cgroupRoot, stateDir, (int) ProcessHandle.current().pid());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    NodeAgentDaemon daemon =
+        new NodeAgentDaemon(config, client, engine, registry, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  daemon.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "node-agent-shutdown"));
+    daemon.start();
+    stopped.await();
+    return 0;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

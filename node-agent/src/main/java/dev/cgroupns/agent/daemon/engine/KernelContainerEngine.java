@@ -1,0 +1,172 @@
+package dev.cgroupns.agent.daemon.engine;
+
+import dev.cgroupns.agent.cgroup.CgroupLayout;
+import dev.cgroupns.agent.cgroup.CgroupPathException;
+import dev.cgroupns.agent.daemon.engine.EngineOutcome.Kind;
+import dev.cgroupns.agent.discovery.ContainerProcess;
+import dev.cgroupns.agent.discovery.ContainerProcessFinder;
+import dev.cgroupns.agent.inspect.ApiViewMapper;
+import dev.cgroupns.agent.inspect.ContainerInspection;
+import dev.cgroupns.agent.inspect.ContainerInspector;
+import dev.cgroupns.agent.isolate.ContainerBusyException;
+import dev.cgroupns.agent.isolate.ContainerIsolator;
+import dev.cgroupns.agent.isolate.IsolationFailedException;
+import dev.cgroupns.agent.isolate.IsolationObserver;
+import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.StateStore;
+import dev.cgroupns.agent.kernel.KernelException;
+import dev.cgroupns.agent.kernel.NamespaceThreadTimeoutException;
+import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.proc.ProcessIdentity;
+import dev.cgroupns.agent.proc.ProcessVanishedException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's port onto the kernel engine: containers are found by scanning /proc (by container
+ * ID, never by a path built from it), isolated and reverted by {@link ContainerIsolator}, and
+ * described afterwards by {@link ContainerInspector}, so the status shows what each container sees
+ * as the kernel renders it for that container. Every engine exception becomes a failure outcome
+ * with a reason from a closed set; the isolator guarantees that a failure leaves the container as
+ * it was (or says that it could not, which the message then carries).
+ */
+public final class KernelContainerEngine implements ContainerEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(KernelContainerEngine.class);
+  private static final Duration THREAD_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ContainerProcessFinder finder;
+  private final ContainerIsolator isolator;
+  private final ContainerInspector inspector;
+
+  public KernelContainerEngine(
+      ContainerProcessFinder finder, ContainerIsolator isolator, ContainerInspector inspector) {
+    this.finder = finder;
+    this.isolator = isolator;
+    this.inspector = inspector;
+  }
+
+  /**
+   * The engine on this host.
+   *
+   * @param procRoot the host's procfs
+   * @param cgroupRoot the host's cgroup hierarchies, as mounted into the agent
+   * @param stateDir revert records and locks
+   * @param referencePid a process in the host's cgroup namespace (the agent itself by default)
+   */
+  public static KernelContainerEngine create(
+      Path procRoot, Path cgroupRoot, Path stateDir, int referencePid) {
+    ProcFs procFs = new ProcFs(procRoot);
+    CgroupLayout layout = CgroupLayout.detect(procFs, cgroupRoot);
+    return new KernelContainerEngine(
+        new ContainerProcessFinder(procFs),
+        new ContainerIsolator(
+            procFs,
+            layout,
+            new StateStore(stateDir),
+            referencePid,
+            THREAD_TIMEOUT,
+            IsolationObserver.NONE),
+        new ContainerInspector(procFs, referencePid, THREAD_TIMEOUT));
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    Map<String, ContainerProcess> running = finder.scanAll();
+    return id -> Optional.ofNullable(running.get(id)).map(ContainerProcess::init);
+  }
+
+  @Override
+  public EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit) {
+    Long pid = (long) init.pid();
+    IsolationOutcome outcome;
+    try {
+      outcome = isolator.isolate(init, readOnly, audit);
+    } catch (RuntimeException e) {
+      return failure(e, pid, false);
+    }
+    Kind kind =
+        switch (outcome.result()) {
+          case ISOLATED -> Kind.ISOLATED;
+          case ALREADY_ISOLATED -> Kind.ALREADY_ISOLATED;
+          case ALREADY_PRIVATE -> Kind.ALREADY_PRIVATE;
+          case NO_CGROUP_MOUNTS -> Kind.NO_CGROUP_MOUNTS;
+          case WOULD_CHANGE -> Kind.WOULD_CHANGE;
+          default -> null; // REFUSED, or a revert result that isolate never gives
+        };
+    if (kind == null) {
+      return EngineOutcome.failed(
+          outcome.result() == IsolationOutcome.Result.REFUSED
+              ? FailureReason.Refused
+              : FailureReason.Internal,
+          pid,
+          facts(init),
+          outcome.result().text() + ": " + String.join("; ", outcome.notes()));
+    }
+    String detail =
+        kind == Kind.WOULD_CHANGE ? String.join("; ", outcome.changes()) : outcome.result().text();
+    return EngineOutcome.of(kind, pid, facts(init), detail);
+  }
+
+  @Override
+  public EngineOutcome revert(ProcessIdentity init) {
+    Long pid = (long) init.pid();
+    IsolationOutcome outcome;
+    try {
+      outcome = isolator.revert(init, false);
+    } catch (RuntimeException e) {
+      return failure(e, pid, true);
+    }
+    return switch (outcome.result()) {
+      case REVERTED -> EngineOutcome.of(Kind.REVERTED, pid, facts(init), outcome.result().text());
+      case NOTHING_TO_REVERT ->
+          EngineOutcome.of(Kind.NOTHING_TO_REVERT, pid, null, outcome.result().text());
+      default ->
+          EngineOutcome.failed(
+              FailureReason.RevertFailed,
+              pid,
+              null,
+              outcome.result().text() + ": " + String.join("; ", outcome.notes()));
+    };
+  }
+
+  /** What the container sees now; unknown (and logged) when it cannot be read. */
+  private ContainerFacts facts(ProcessIdentity init) {
+    try {
+      ContainerInspection inspection = inspector.inspect(init);
+      return new ContainerFacts(
+          inspection.cgroupVersion(),
+          ApiViewMapper.groupByPath(inspection.hostCgroups()),
+          ApiViewMapper.toView(inspection),
+          inspection.privateNamespace(),
+          inspection.mountState());
+    } catch (RuntimeException e) {
+      LOG.debug("could not inspect {} after acting on it: {}", init, e.toString());
+      return ContainerFacts.unknown();
+    }
+  }
+
+  /** Maps the engine's exceptions to a closed set of reasons. */
+  static EngineOutcome failure(RuntimeException e, Long pid, boolean reverting) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    FailureReason reason;
+    if (e instanceof ProcessVanishedException) {
+      reason = FailureReason.ContainerVanished;
+    } else if (e instanceof ContainerBusyException) {
+      reason = FailureReason.ContainerBusy;
+    } else if (e instanceof CgroupPathException) {
+      reason = FailureReason.Refused;
+    } else if (e instanceof IsolationFailedException
+        || e instanceof KernelException
+        || e instanceof NamespaceThreadTimeoutException) {
+      reason = reverting ? FailureReason.RevertFailed : FailureReason.MountFailed;
+    } else {
+      LOG.error("unexpected engine failure", e);
+      reason = FailureReason.Internal;
+    }
+    return EngineOutcome.failed(reason, pid, null, message);
+  }
+}

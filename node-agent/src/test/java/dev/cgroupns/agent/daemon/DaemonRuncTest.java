@@ -1,0 +1,95 @@
+package dev.cgroupns.agent.daemon;
+
+import static dev.cgroupns.agent.daemon.TestObjects.NODE;
+import static dev.cgroupns.agent.daemon.TestObjects.nodeObject;
+import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
+import dev.cgroupns.agent.inspect.ContainerInspector;
+import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.runc.ContainerSpec;
+import dev.cgroupns.agent.runc.RuncContainer;
+import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.api.v1alpha1.ContainerPhase;
+import dev.cgroupns.api.v1alpha1.ContainerResult;
+import dev.cgroupns.api.v1alpha1.MountState;
+import dev.cgroupns.api.v1alpha1.NodeAction;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The daemon with the real engine, on a real runc container that sees the host's whole cgroupfs (as
+ * a privileged or hostPath pod does), against the CRUD mock API server: the instructions come
+ * through the API, the container is found through /proc by the ID in the pod's status, and the
+ * status reports what the kernel shows inside the container.
+ */
+class DaemonRuncTest {
+  private final ProcFs procFs = ProcFs.host();
+  private RuncFixture runc;
+  private DaemonFixture fx;
+  private byte[] hostMountInfoBefore;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    runc = RuncFixture.create();
+    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    fx =
+        new DaemonFixture(
+            KernelContainerEngine.create(
+                Path.of("/proc"),
+                Path.of("/sys/fs/cgroup"),
+                runc.workDir().resolve("state"),
+                (int) ProcessHandle.current().pid()));
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    try {
+      fx.close();
+      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
+          .as("the host's mountinfo is byte-identical")
+          .isEqualTo(hostMountInfoBefore);
+    } finally {
+      runc.close();
+    }
+  }
+
+  @Test
+  void isolatesARealContainerReportsItsViewAndRevertsIt() {
+    RuncContainer container = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
+    assertThat(inspector.inspect(container.identity()).exposesMore()).isTrue();
+    Pod pod = fx.create(runningPod("team", "app", NODE, container.containerId()));
+    CgroupIsolationNode object = fx.create(nodeObject("team", "app-node-a", NODE, pod));
+
+    fx.start();
+    CgroupIsolationNode isolated = fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 1);
+
+    ContainerResult result = isolated.getStatus().containers.get(0);
+    assertThat(result.phase).isEqualTo(ContainerPhase.Isolated);
+    assertThat(result.pid).isEqualTo((long) container.pid());
+    assertThat(result.privateNamespace).isFalse();
+    assertThat(result.mountState).isEqualTo(MountState.ReadOnly);
+    assertThat(result.hostCgroupPaths)
+        .extracting(p -> p.path)
+        .allMatch(p -> p.endsWith(container.containerId()));
+    assertThat(result.view.mounts).isNotEmpty();
+    assertThat(result.view.mounts).allMatch(m -> m.readOnly && !m.exposesMore);
+    // The kernel agrees, read independently of the daemon.
+    assertThat(inspector.inspect(container.identity()).exposesMore()).isFalse();
+    assertThat(inspector.inspect(container.identity()).mountState()).isEqualTo(MountState.ReadOnly);
+
+    fx.editSpec(object, spec -> spec.action = NodeAction.Revert);
+    CgroupIsolationNode reverted = fx.awaitStatus(object, o -> o.getStatus().summary.reverted == 1);
+
+    assertThat(reverted.getStatus().containers.get(0).phase).isEqualTo(ContainerPhase.Reverted);
+    assertThat(inspector.inspect(container.identity()).exposesMore()).isTrue();
+  }
+}
