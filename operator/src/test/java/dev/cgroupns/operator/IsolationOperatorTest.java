@@ -168,6 +168,42 @@ class IsolationOperatorTest {
   }
 
   @Test
+  void failuresStallTheIsolationAndWarnOnTheirPods() {
+    Pod web1 = create(Fixtures.pod(NS, "web-1", "node-a", WEB));
+    Pod monitor =
+        create(
+            new io.fabric8.kubernetes.api.model.PodBuilder(
+                    Fixtures.pod(NS, "monitor", "node-a", WEB))
+                .editSpec()
+                .addNewVolume()
+                .withName("cgroup")
+                .withNewHostPath()
+                .withPath("/sys/fs/cgroup")
+                .endHostPath()
+                .endVolume()
+                .endSpec()
+                .build());
+    startOperator();
+    CgroupIsolation isolation = create(Fixtures.isolation(NS, "web", WEB));
+    assertThat(awaitNodeObject("web", "node-a", 1).getSpec().pods)
+        .extracting(t -> t.name)
+        .containsExactly("web-1");
+
+    new FakeAgent(client, "node-a").actOnAll(ContainerPhase.Failed);
+
+    Condition stalled = awaitCondition("web", "Stalled", "True", "ContainersFailed");
+    assertThat(stalled.getMessage()).contains("1 of 1 containers could not be isolated");
+    var problem = get("web").getStatus().problems.get(0);
+    assertThat(problem.pod).isEqualTo("web-1");
+    assertThat(problem.message).isEqualTo("mount failed: EPERM");
+    assertThat(awaitEvent(web1, "CgroupIsolationFailed").getMessage())
+        .contains("container app: mount failed: EPERM");
+    assertThat(awaitEvent(isolation, "ContainersFailed").getType()).isEqualTo("Warning");
+    assertThat(awaitEvent(monitor, "CgroupIsolationSkipped").getMessage())
+        .contains("mounts the host cgroupfs");
+  }
+
+  @Test
   void specChangeRewritesInstructionsForTheNewGeneration() {
     create(Fixtures.pod(NS, "web-1", "node-a", WEB, "app", "sidecar"));
     startOperator();

@@ -123,6 +123,7 @@ public final class TargetResolver {
         .map(Volume::getHostPath)
         .filter(Objects::nonNull)
         .map(hostPath -> normalize(hostPath.getPath()))
+        .filter(path -> !path.isEmpty())
         .anyMatch(
             path ->
                 path.equals(HOST_CGROUPFS)
