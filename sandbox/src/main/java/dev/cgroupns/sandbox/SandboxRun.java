@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -154,7 +156,11 @@ public final class SandboxRun {
     }
     progress.step("Ready");
     ContainerView after = views.read(shown);
-    progress.text(ViewReport.render("what " + shown.name() + " sees", before, after));
+    Map<String, String> abbreviations = new LinkedHashMap<>();
+    abbreviations.put(cgroups.path(), "$SANDBOX");
+    abbreviations.put(shown.containerId(), shown.containerId().substring(0, 12) + "...");
+    progress.text(
+        ViewReport.render("what " + shown.name() + " sees", before, after, abbreviations));
     if (options.once()) {
       return OK;
     }

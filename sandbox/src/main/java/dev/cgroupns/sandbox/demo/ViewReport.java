@@ -1,6 +1,7 @@
 package dev.cgroupns.sandbox.demo;
 
 import java.util.List;
+import java.util.Map;
 
 /** Renders a container's before and after views for the terminal. */
 public final class ViewReport {
@@ -8,8 +9,20 @@ public final class ViewReport {
   private ViewReport() {}
 
   public static String render(String title, ContainerView before, ContainerView after) {
+    return render(title, before, after, Map.of());
+  }
+
+  /**
+   * Renders the views with long strings shortened: each key of {@code abbreviations} (e.g. the
+   * sandbox's cgroup root, a container ID) is printed as its value, and a legend says so.
+   */
+  public static String render(
+      String title, ContainerView before, ContainerView after, Map<String, String> abbreviations) {
     StringBuilder out = new StringBuilder();
     out.append("=== ").append(title).append(" ===\n");
+    abbreviations.forEach(
+        (full, shortName) ->
+            out.append("(").append(shortName).append(" = ").append(full).append(")\n"));
     section(out, "/proc/self/cgroup", before.procSelfCgroup(), after.procSelfCgroup());
     section(out, "cgroup mounts (mount point, root, type, access)", mounts(before), mounts(after));
     section(
@@ -23,6 +36,16 @@ public final class ViewReport {
         List.of(Integer.toString(before.visibleCgroups())),
         List.of(Integer.toString(after.visibleCgroups())));
     section(out, "sample listing (find -maxdepth 2 -type d)", before.sample(), after.sample());
+    String text = out.toString();
+    for (Map.Entry<String, String> a : abbreviations.entrySet()) {
+      String legend = "(" + a.getValue() + " = " + a.getKey() + ")\n";
+      int legendEnd = text.indexOf(legend) + legend.length();
+      text =
+          text.substring(0, legendEnd)
+              + text.substring(legendEnd).replace(a.getKey(), a.getValue());
+    }
+    out.setLength(0);
+    out.append(text);
     if (before.procSelfCgroup().equals(after.procSelfCgroup())) {
       out.append(
           "note: /proc/self/cgroup keeps host paths for processes started before isolation: no"

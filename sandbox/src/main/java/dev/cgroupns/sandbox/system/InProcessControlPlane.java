@@ -1,11 +1,19 @@
 package dev.cgroupns.sandbox.system;
 
+import dev.cgroupns.agent.daemon.DaemonConfig;
+import dev.cgroupns.agent.daemon.NodeAgentDaemon;
+import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
+import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.operator.IsolationOperator;
 import dev.cgroupns.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,12 +21,16 @@ import java.time.Duration;
 /**
  * The operator and the node agent's daemon, run in the sandbox's own JVM, each with its own client,
  * configured as in production except for what one machine does not need: no leader election, no
- * health or metrics endpoints.
+ * operator health endpoint, the agent's ops endpoint on any free port, its state in the sandbox's
+ * work directory.
  */
 public final class InProcessControlPlane implements ControlPlane {
 
   /** How long deletion waits for agents to confirm the revert: short, the agent is local. */
   private static final Duration REVERT_TIMEOUT = Duration.ofSeconds(20);
+
+  private static final Path PROC = Path.of("/proc");
+  private static final Path CGROUPFS = Path.of("/sys/fs/cgroup");
 
   @Override
   public AutoCloseable startOperator(Config api) {
@@ -45,8 +57,47 @@ public final class InProcessControlPlane implements ControlPlane {
   }
 
   @Override
-  public AutoCloseable startNodeAgent(Config api, String nodeName, Path stateDir) {
-    throw new UnsupportedOperationException(
-        "the node agent's daemon is not wired into the sandbox yet (module node-agent)");
+  public AutoCloseable startNodeAgent(Config api, String nodeName, Path stateDir)
+      throws IOException {
+    Files.createDirectories(stateDir);
+    DaemonConfig defaults = DaemonConfig.defaults(nodeName, null, null);
+    DaemonConfig config =
+        new DaemonConfig(
+            nodeName,
+            null,
+            null,
+            PROC,
+            CGROUPFS,
+            stateDir,
+            0,
+            defaults.resyncInterval(),
+            defaults.heartbeat(),
+            defaults.batchDelay(),
+            RetryPolicy.DEFAULT,
+            defaults.shutdownTimeout());
+    KernelContainerEngine engine =
+        KernelContainerEngine.create(PROC, CGROUPFS, stateDir, (int) ProcessHandle.current().pid());
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(api).build();
+    NodeAgentDaemon daemon;
+    try {
+      daemon =
+          new NodeAgentDaemon(
+              config,
+              client,
+              engine,
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+              Clock.systemUTC());
+      daemon.start();
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    return () -> {
+      try {
+        daemon.close();
+      } finally {
+        client.close();
+      }
+    };
   }
 }

@@ -56,4 +56,24 @@ class ContainerViewTest {
         .containsPattern("reach under /sys/fs/cgroup\\n  before:\\n    94\\n  after:\\n    0\\n")
         .contains("no process can be moved into a new cgroup namespace");
   }
+
+  @Test
+  void abbreviationsShortenTheBodyAndAreExplainedOnce() {
+    ContainerView view =
+        new ContainerView(
+            List.of("4:memory:/own/cgns-sandbox-1/kubepods/besteffort/podA/" + "c".repeat(64)),
+            List.of(),
+            List.of(),
+            1,
+            List.of());
+    java.util.Map<String, String> abbreviations = new java.util.LinkedHashMap<>();
+    abbreviations.put("/own/cgns-sandbox-1", "$SANDBOX");
+    abbreviations.put("c".repeat(64), "cccccccccccc...");
+
+    String report = ViewReport.render("t", view, view, abbreviations);
+
+    assertThat(report).contains("($SANDBOX = /own/cgns-sandbox-1)");
+    assertThat(report).contains("4:memory:$SANDBOX/kubepods/besteffort/podA/cccccccccccc...");
+    assertThat(report.split("/own/cgns-sandbox-1", -1)).hasSize(2);
+  }
 }
