@@ -11,6 +11,7 @@ import dev.cgroupns.agent.isolate.RevertRecord.RecordedMount;
 import dev.cgroupns.agent.kernel.Kernel;
 import dev.cgroupns.agent.kernel.Linux;
 import dev.cgroupns.agent.kernel.NamespaceThread;
+import dev.cgroupns.agent.kernel.NamespaceThreadTimeoutException;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Applies the design note's "unshare -C, then remount cgroupfs" to a running container, and undoes
@@ -144,10 +146,10 @@ public final class ContainerIsolator {
       if (plan.verdict() != Verdict.CHANGE) {
         return outcome(plan, false);
       }
+      observer.at(IsolationObserver.Step.PLANNED, target);
       Optional<RevertRecord> previous = store.read(target);
-      store.write(recordFor(target, plan, previous));
       try {
-        apply(target, plan, thread);
+        apply(target, plan, thread, () -> store.write(recordFor(target, plan, previous)));
       } catch (SwapFailedException e) {
         if (e.undoFailures().isEmpty()) {
           restore(target, previous);
@@ -158,6 +160,11 @@ public final class ContainerIsolator {
       } catch (ProcessVanishedException e) {
         restore(target, previous);
         throw e;
+      } catch (NamespaceThreadTimeoutException e) {
+        throw new IsolationFailedException(
+            "isolating " + target + " timed out: " + e.getMessage(),
+            e,
+            List.of("state unknown; the revert record is kept"));
       } catch (RuntimeException e) {
         restore(target, previous);
         TargetProcess.verify(procFs, target);
@@ -201,6 +208,11 @@ public final class ContainerIsolator {
       } catch (ProcessVanishedException e) {
         store.delete(target);
         throw e;
+      } catch (NamespaceThreadTimeoutException e) {
+        throw new IsolationFailedException(
+            "reverting " + target + " timed out: " + e.getMessage(),
+            e,
+            List.of("state unknown; the revert record is kept"));
       } catch (RuntimeException e) {
         TargetProcess.verify(procFs, target);
         throw new IsolationFailedException(
@@ -212,28 +224,34 @@ public final class ContainerIsolator {
     }
   }
 
-  private void apply(ProcessIdentity target, IsolationPlan plan, NamespaceThread.Reserved thread) {
+  /**
+   * Replaces the planned mounts. The dedicated thread starts on the v1 part (join the container's
+   * cgroups, unshare a cgroup namespace, make the fresh mounts: nothing the container can see)
+   * while this thread writes the revert record and opens the fds; only then is the thread let into
+   * the container's mount namespace.
+   *
+   * @param writeRecord runs before the container can be changed
+   */
+  private void apply(
+      ProcessIdentity target,
+      IsolationPlan plan,
+      NamespaceThread.Reserved thread,
+      Runnable writeRecord) {
     List<MountChange> changes = plan.changes();
     int[] newMounts = new int[changes.size()];
     Arrays.fill(newMounts, -1);
+    int[] targetFds = {-1, -1}; // mount namespace, /proc/PID/stat
     List<Integer> tasksFds = new ArrayList<>();
     List<List<String[]>> v1Options = new ArrayList<>();
     List<Integer> v1Indexes = new ArrayList<>();
-    int mountNs = -1;
-    int stat = -1;
+    CompletableFuture<Boolean> go = new CompletableFuture<>();
+    boolean submitted = false;
     try {
-      mountNs = TargetProcess.open(procFs, target, "ns/mnt");
-      stat = TargetProcess.open(procFs, target, "stat");
-      TargetProcess.verify(procFs, target); // the fds are the target's
       Map<Integer, Hierarchy> joined = new LinkedHashMap<>();
       for (int i = 0; i < changes.size(); i++) {
         MountChange change = changes.get(i);
-        Path dir = layout.directoryOf(change.hierarchy(), change.targetRoot());
-        int attributes = MountAttributes.isolated(change.targetReadOnly());
-        if (change.v2()) {
-          newMounts[i] = Kernel.openTreeClone(Linux.AT_FDCWD, dir.toString(), dir.toString());
-          Kernel.mountSetattr(newMounts[i], attributes, MountAttributes.ALL, 0, dir.toString());
-        } else {
+        if (!change.v2()) {
+          Path dir = layout.directoryOf(change.hierarchy(), change.targetRoot());
           if (joined.putIfAbsent(change.hierarchy().hierarchyId(), change.hierarchy()) == null) {
             requireThawed(change.hierarchy(), dir);
             tasksFds.add(Kernel.open(dir.resolve("tasks").toString(), Linux.O_WRONLY));
@@ -242,18 +260,13 @@ public final class ContainerIsolator {
           v1Indexes.add(i);
         }
       }
-      List<MountSwapper.Swap> swaps = new ArrayList<>();
       List<String> slavePoints = new ArrayList<>();
       List<Long> slaveIds = new ArrayList<>();
       for (SharedMount shared : plan.sharedMountsToSlave()) {
         slavePoints.add(shared.mountPoint());
         slaveIds.add((long) shared.mountId());
       }
-      observer.beforeNamespaceSwitch(target);
-      int ns = mountNs;
-      int statFd = stat;
-      thread.run(
-          timeout,
+      thread.submit(
           () -> {
             if (!v1Indexes.isEmpty()) {
               for (int fd : tasksFds) {
@@ -269,28 +282,72 @@ public final class ContainerIsolator {
                         change.mountPoint());
               }
             }
+            if (!go.get()) {
+              return null; // the caller gave up before the switch: nothing was changed
+            }
+            List<MountSwapper.Swap> swaps = new ArrayList<>();
             for (int i = 0; i < changes.size(); i++) {
               swaps.add(
                   new MountSwapper.Swap(
                       changes.get(i).mountPoint(), changes.get(i).mountId(), newMounts[i]));
             }
-            Kernel.setns(ns, Linux.CLONE_NEWNS);
-            if (!Kernel.processAlive(statFd)) {
+            Kernel.setns(targetFds[0], Linux.CLONE_NEWNS);
+            if (!Kernel.processAlive(targetFds[1])) {
               throw new ProcessExitedException(target);
             }
             MountSwapper.makeSlave(slavePoints, slaveIds);
-            MountSwapper.swapAll(swaps, statFd);
+            MountSwapper.swapAll(swaps, targetFds[1]);
             return null;
           });
+      submitted = true;
+      writeRecord.run();
+      targetFds[0] = TargetProcess.open(procFs, target, "ns/mnt");
+      targetFds[1] = TargetProcess.open(procFs, target, "stat");
+      TargetProcess.verify(procFs, target); // the fds are the target's
+      for (int i = 0; i < changes.size(); i++) {
+        MountChange change = changes.get(i);
+        if (change.v2()) {
+          String dir = layout.directoryOf(change.hierarchy(), change.targetRoot()).toString();
+          newMounts[i] = Kernel.openTreeClone(Linux.AT_FDCWD, dir, dir);
+          Kernel.mountSetattr(
+              newMounts[i],
+              MountAttributes.isolated(change.targetReadOnly()),
+              MountAttributes.ALL,
+              0,
+              dir);
+        }
+      }
+      observer.at(IsolationObserver.Step.BEFORE_NAMESPACE_SWITCH, target);
+      go.complete(true);
+      thread.await(timeout);
+    } catch (RuntimeException e) {
+      go.complete(false);
+      if (submitted) {
+        awaitQuietly(thread); // its own failure, if any, is the same story told later
+      }
+      throw e;
     } finally {
-      for (int fd : newMounts) {
-        Kernel.close(fd);
+      go.complete(false);
+      if (!submitted || thread.finished()) {
+        // Only when the thread is gone: an abandoned thread could still use these fd numbers.
+        for (int fd : newMounts) {
+          Kernel.close(fd);
+        }
+        for (int fd : tasksFds) {
+          Kernel.close(fd);
+        }
+        Kernel.close(targetFds[1]);
+        Kernel.close(targetFds[0]);
       }
-      for (int fd : tasksFds) {
-        Kernel.close(fd);
-      }
-      Kernel.close(stat);
-      Kernel.close(mountNs);
+    }
+  }
+
+  /** Waits for a thread that was told to stop, keeping the caller's own exception. */
+  private void awaitQuietly(NamespaceThread.Reserved thread) {
+    try {
+      thread.await(timeout);
+    } catch (RuntimeException ignored) {
+      // the caller's exception is reported instead
     }
   }
 
@@ -320,7 +377,7 @@ public final class ContainerIsolator {
             new MountSwapper.Swap(
                 step.recorded().mountPoint(), step.currentMountId(), restored[i]));
       }
-      observer.beforeNamespaceSwitch(target);
+      observer.at(IsolationObserver.Step.BEFORE_NAMESPACE_SWITCH, target);
       int ns = mountNs;
       int statFd = stat;
       thread.run(
@@ -334,11 +391,13 @@ public final class ContainerIsolator {
             return null;
           });
     } finally {
-      for (int fd : restored) {
-        Kernel.close(fd);
+      if (thread.finished()) { // an abandoned thread could still use these fd numbers
+        for (int fd : restored) {
+          Kernel.close(fd);
+        }
+        Kernel.close(stat);
+        Kernel.close(mountNs);
       }
-      Kernel.close(stat);
-      Kernel.close(mountNs);
     }
   }
 

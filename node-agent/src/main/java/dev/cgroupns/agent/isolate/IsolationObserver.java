@@ -3,17 +3,28 @@ package dev.cgroupns.agent.isolate;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 
 /**
- * Hook into an isolation or revert, on the caller's thread (never on the namespace thread). The
- * agent uses none; tests use it to make the container exit, lose its cgroup or change its mounts at
- * the worst moment.
+ * Hook into an isolation or revert, called on the caller's thread (never on the namespace thread).
+ * The agent uses none; tests use it to make the container exit, lose its cgroup or change its
+ * mounts at the worst moments.
  */
 @FunctionalInterface
 public interface IsolationObserver {
-  IsolationObserver NONE = process -> {};
+  IsolationObserver NONE = (step, process) -> {};
 
-  /**
-   * Called after the plan was made, the revert record written and every fd opened, right before the
-   * dedicated thread joins the container's cgroups and enters its mount namespace.
-   */
-  void beforeNamespaceSwitch(ProcessIdentity process);
+  /** Where the work stands when the observer is called. */
+  enum Step {
+    /**
+     * The plan is made and the lock held; no fd is open yet, the dedicated thread has not joined
+     * any cgroup, nothing is written.
+     */
+    PLANNED,
+    /**
+     * The revert record is written and every fd is open; the dedicated thread may already have
+     * joined the container's cgroups and made the new (still detached) mounts. Next it enters the
+     * container's mount namespace and swaps the mounts.
+     */
+    BEFORE_NAMESPACE_SWITCH
+  }
+
+  void at(Step step, ProcessIdentity process);
 }

@@ -106,13 +106,32 @@ public final class NamespaceThread {
     }
 
     /** Hands the task to the thread and waits for it. Only once per thread. */
-    @SuppressWarnings("unchecked")
     public <T> T run(Duration timeout, Task<T> work) {
+      submit(work);
+      return await(timeout);
+    }
+
+    /**
+     * Hands the task to the thread without waiting, so the caller can go on with its own work (the
+     * task may wait for the caller at a point of its choosing). Only once per thread; then call
+     * {@link #await}.
+     */
+    public void submit(Task<?> work) {
       if (used) {
         throw new IllegalStateException("namespace thread " + name + " was used already");
       }
       used = true;
       task.complete(work);
+    }
+
+    /**
+     * Waits for the submitted task and returns its result or rethrows its failure.
+     *
+     * @throws NamespaceThreadTimeoutException when it did not finish in time; the thread is then
+     *     abandoned, and the caller must not close any fd the task may still use
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T await(Duration timeout) {
       join(timeout);
       if (thread.isAlive()) {
         throw new NamespaceThreadTimeoutException(name, timeout);
@@ -128,6 +147,11 @@ public final class NamespaceThread {
         throw new IllegalStateException(t.getMessage(), t);
       }
       return (T) result.get();
+    }
+
+    /** True once the thread has ended (or was never handed a task and released). */
+    public boolean finished() {
+      return !thread.isAlive();
     }
 
     /** Ends an unused thread and waits for it; a no-op after {@link #run}. */

@@ -93,10 +93,10 @@ public final class IsolationBench {
           "container with %d cgroupfs mounts (host cgroupfs exposed), %d agent rounds, %d shell"
               + " rounds%n",
           mounts, agentRounds, shellRounds);
-      System.out.printf("agent isolate          median %8.3f ms%n", agentIsolate);
-      System.out.printf("agent revert           median %8.3f ms%n", agentRevert);
-      System.out.printf("agent isolate+revert   median %8.3f ms%n", agentBoth);
-      System.out.printf("shell (util-linux)     median %8.3f ms%n", byHand);
+      printRow("agent isolate", isolate);
+      printRow("agent revert", revert);
+      printRow("agent isolate+revert", sum(isolate, revert));
+      printRow("shell (util-linux)", shell);
       System.out.printf(
           "ratio shell / agent isolate: %.1fx; shell / agent isolate+revert: %.1fx%n",
           byHand / agentIsolate, byHand / agentBoth);
@@ -183,6 +183,14 @@ public final class IsolationBench {
       s[i] = a[i] + b[i];
     }
     return s;
+  }
+
+  private static void printRow(String what, long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    System.out.printf(
+        "%-22s median %8.3f ms   p10 %8.3f ms   min %8.3f ms%n",
+        what, medianMillis(nanos), sorted[sorted.length / 10] / 1e6, sorted[0] / 1e6);
   }
 
   private static double medianMillis(long[] nanos) {

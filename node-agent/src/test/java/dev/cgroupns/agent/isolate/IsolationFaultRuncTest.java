@@ -62,7 +62,16 @@ class IsolationFaultRuncTest {
     ProcessIdentity id = c.identity();
     long fds = openFds();
 
-    assertThatThrownBy(() -> isolator.withObserver(p -> c.kill()).isolate(id, true, false))
+    assertThatThrownBy(
+            () ->
+                isolator
+                    .withObserver(
+                        (step, p) -> {
+                          if (step == IsolationObserver.Step.BEFORE_NAMESPACE_SWITCH) {
+                            c.kill();
+                          }
+                        })
+                    .isolate(id, true, false))
         .isInstanceOf(ProcessVanishedException.class)
         .hasMessageContaining("exited");
 
@@ -80,7 +89,10 @@ class IsolationFaultRuncTest {
     Path memory = Path.of("/sys/fs/cgroup/memory", c.cgroupsPath().substring(1));
 
     IsolationObserver removeCgroup =
-        p -> {
+        (step, p) -> {
+          if (step != IsolationObserver.Step.PLANNED) {
+            return;
+          }
           try {
             // Move the process to its pod's cgroup, then remove the container's memory cgroup.
             Files.writeString(
@@ -96,7 +108,10 @@ class IsolationFaultRuncTest {
             IsolationFailedException.class,
             e -> {
               assertThat(e.containerUnchanged()).isTrue();
-              assertThat(e.getMessage()).contains("write").contains("left as it was");
+              assertThat(e.getMessage())
+                  .contains(memory.getFileName().toString())
+                  .contains("ENOENT")
+                  .contains("left as it was");
             });
 
     assertThat(cgroupMountsReadFromHost(c)).isEqualTo(before);
@@ -135,7 +150,10 @@ class IsolationFaultRuncTest {
     Throwable[] secondResult = new Throwable[1];
 
     IsolationObserver racingAgent =
-        p -> {
+        (step, p) -> {
+          if (step != IsolationObserver.Step.BEFORE_NAMESPACE_SWITCH) {
+            return;
+          }
           try {
             second.isolate(id, true, false);
           } catch (RuntimeException e) {
@@ -161,7 +179,15 @@ class IsolationFaultRuncTest {
     long fds = openFds();
 
     assertThatThrownBy(
-            () -> isolator.withObserver(p -> unmountInside(c, last)).isolate(id, true, false))
+            () ->
+                isolator
+                    .withObserver(
+                        (step, p) -> {
+                          if (step == IsolationObserver.Step.BEFORE_NAMESPACE_SWITCH) {
+                            unmountInside(c, last);
+                          }
+                        })
+                    .isolate(id, true, false))
         .isInstanceOfSatisfying(
             IsolationFailedException.class,
             e -> {
