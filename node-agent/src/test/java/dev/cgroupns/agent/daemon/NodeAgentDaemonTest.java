@@ -6,9 +6,11 @@ import static dev.cgroupns.agent.daemon.TestObjects.nodeObject;
 import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
 import static dev.cgroupns.agent.daemon.TestObjects.runningStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.cgroupns.agent.daemon.engine.FailureReason;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -17,6 +19,11 @@ import dev.cgroupns.api.v1alpha1.IsolationMode;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.api.v1alpha1.PodTarget;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -326,6 +333,44 @@ class NodeAgentDaemonTest {
 
     assertThat(fx.engine.isIsolated(a0)).isTrue();
     assertThat(fx.engine.calls()).doesNotContain("revert:" + a0);
+  }
+
+  @Test
+  void servesProbesAndMetricsWithBoundedTags() throws Exception {
+    String a0 = containerId();
+    String b0 = containerId();
+    fx.engine.start(a0);
+    fx.engine.start(b0);
+    fx.engine.failNextCall(b0, FailureReason.ContainerBusy);
+    Pod a = fx.create(runningPod("team", "a", NODE, a0));
+    Pod b = fx.create(runningPod("team", "b", NODE, b0));
+    CgroupIsolationNode object = fx.create(nodeObject("team", "iso-node-a", NODE, a, b));
+    NodeAgentDaemon daemon = fx.start();
+    // b failed once (busy), and the next pass tried it again.
+    fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 2);
+
+    HttpClient http = HttpClient.newHttpClient();
+    assertThat(get(http, daemon, "/healthz").statusCode()).isEqualTo(200);
+    assertThat(get(http, daemon, "/readyz").statusCode()).isEqualTo(200);
+    HttpResponse<String> metrics = get(http, daemon, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("cgroupns_agent_isolations_total 2.0")
+        .contains("cgroupns_agent_failures_total{reason=\"ContainerBusy\"} 1.0")
+        .contains("cgroupns_agent_isolation_latency_seconds_bucket")
+        .contains("cgroupns_agent_drift_repairs_total 0.0")
+        .doesNotContain("team")
+        .doesNotContain(a0);
+
+    fx.stopDaemon();
+    assertThatThrownBy(() -> get(http, daemon, "/healthz")).isInstanceOf(IOException.class);
+  }
+
+  private static HttpResponse<String> get(HttpClient http, NodeAgentDaemon daemon, String path)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.opsPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static PodTarget target(Pod pod) {
