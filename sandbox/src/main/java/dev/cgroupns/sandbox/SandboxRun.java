@@ -66,7 +66,7 @@ public final class SandboxRun {
   }
 
   public int run() throws Exception {
-    if (!options.apiOnly() && options.embeddedApi()) {
+    if (!options.apiOnly()) {
       new LeftoverSweeper(tmpDir(), Path.of("/sys/fs/cgroup"), runc()).sweep(progress::step);
     }
     Path workDir = Files.createTempDirectory(LeftoverSweeper.WORK_DIR_PREFIX);
