@@ -22,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -44,6 +45,9 @@ import java.util.stream.Stream;
  * server's filter failed; the agent filters by node itself as well.
  */
 final class MockApi implements AutoCloseable {
+  /** The agent client's timeout for ordinary requests (not watches). */
+  static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final KubernetesClient agentClient;
@@ -72,7 +76,10 @@ final class MockApi implements AutoCloseable {
     }
     errors = errorServer();
     Config config =
-        new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+        new ConfigBuilder(client.getConfiguration())
+            .withRequestRetryBackoffLimit(0)
+            .withRequestTimeout((int) REQUEST_TIMEOUT.toMillis())
+            .build();
     agentClient =
         new KubernetesClientBuilder()
             .withConfig(config)
@@ -91,7 +98,10 @@ final class MockApi implements AutoCloseable {
     return agentClient;
   }
 
-  /** The next status patches fail with these HTTP codes, in order. */
+  /**
+   * The next status patches fail with these HTTP codes, in order; 0 stands for a server that does
+   * not answer within the agent client's request timeout.
+   */
   void failNextStatusPatches(Integer... codes) {
     synchronized (failures) {
       failures.addAll(List.of(codes));
@@ -154,6 +164,10 @@ final class MockApi implements AutoCloseable {
           "/fail/",
           exchange -> {
             int code = Integer.parseInt(exchange.getRequestURI().getPath().substring(6));
+            if (code == 0) {
+              hang();
+              code = 504;
+            }
             byte[] body =
                 ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                         + "\"message\":\"injected by the test\",\"code\":"
@@ -171,6 +185,14 @@ final class MockApi implements AutoCloseable {
       return http;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void hang() {
+    try {
+      Thread.sleep(REQUEST_TIMEOUT.multipliedBy(2).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
