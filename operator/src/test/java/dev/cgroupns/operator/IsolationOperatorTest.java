@@ -168,6 +168,22 @@ class IsolationOperatorTest {
   }
 
   @Test
+  void podsOnANodeTheClusterDoesNotKnowWaitForItToJoin() {
+    create(Fixtures.pod(NS, "web-1", "node-a", WEB));
+    create(Fixtures.pod(NS, "web-9", "node-new", WEB));
+    startOperator();
+    create(Fixtures.isolation(NS, "web", WEB));
+    awaitNodeObject("web", "node-a", 1);
+    assertThat(nodeObject("web", "node-new")).isEmpty();
+
+    client.resource(Fixtures.node("node-new")).create();
+
+    assertThat(awaitNodeObject("web", "node-new", 1).getSpec().pods)
+        .extracting(t -> t.name)
+        .containsExactly("web-9");
+  }
+
+  @Test
   void failuresStallTheIsolationAndWarnOnTheirPods() {
     Pod web1 = create(Fixtures.pod(NS, "web-1", "node-a", WEB));
     Pod monitor =

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * steady-state event rate is that of pod creations, deletions and relabels, not of kubelets. The
  * node informer caches only node names, and ignores node updates (heartbeats) entirely: only a node
  * joining or leaving changes targets. The node-object informer holds this operator's own objects,
- * one per (isolation, node), bounded in size by the API.
+ * one per (isolation, node), without the agents' per-container views, which it never reads.
  */
 final class IsolationEventSources {
   static final String POD_BY_NODE_INDEX = "spec.nodeName";
@@ -48,6 +48,7 @@ final class IsolationEventSources {
             InformerEventSourceConfiguration.from(CgroupIsolationNode.class, CgroupIsolation.class)
                 .withName("node-objects")
                 .withNamespacesInheritedFromController()
+                .withItemStore(new TrimmingItemStore<>(NodeObjectTrimmer::trim))
                 .withSecondaryToPrimaryMapper(OWNER)
                 .build(),
             context);

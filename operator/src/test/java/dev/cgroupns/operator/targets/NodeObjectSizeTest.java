@@ -2,107 +2,35 @@ package dev.cgroupns.operator.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cgroupns.api.v1alpha1.CgroupIsolation;
-import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
-import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
-import dev.cgroupns.api.v1alpha1.CgroupPaths;
-import dev.cgroupns.api.v1alpha1.CgroupVersion;
-import dev.cgroupns.api.v1alpha1.ContainerPhase;
-import dev.cgroupns.api.v1alpha1.ContainerResult;
-import dev.cgroupns.api.v1alpha1.ContainerView;
-import dev.cgroupns.api.v1alpha1.MountState;
-import dev.cgroupns.api.v1alpha1.MountView;
-import dev.cgroupns.api.v1alpha1.NodeCounts;
-import dev.cgroupns.operator.testing.Fixtures;
+import dev.cgroupns.operator.testing.RealisticNodeObject;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Measures the serialized size of a CgroupIsolationNode for a full node (110 pods, the kubelet's
- * default maximum, two containers each, cgroup v2, systemd driver) as the operator writes its spec
- * and the agent fills its status. The README's Scale section quotes the printed figures.
+ * Measures the serialized size of a CgroupIsolationNode for a full node, as the operator writes its
+ * spec and as the agent fills its status. The README's Scale section quotes the printed figures.
  */
 class NodeObjectSizeTest {
-  static final int PODS = 110;
-  static final int CONTAINERS_PER_POD = 2;
-
   @Test
   void aFullNodeObjectStaysFarBelowTheObjectSizeLimit() {
-    CgroupIsolation isolation = Fixtures.isolation("payments", "payments-isolation", Map.of());
-    List<ResolvedPod> pods = new ArrayList<>();
-    for (int i = 0; i < PODS; i++) {
-      pods.add(
-          new ResolvedPod(
-              String.format("checkout-api-7d9f8b6c5d-%05d", i),
-              UUID.nameUUIDFromBytes(("pod" + i).getBytes(StandardCharsets.UTF_8)).toString(),
-              List.of("app", "istio-proxy")));
-    }
-    var byNode = new TreeMap<String, List<ResolvedPod>>();
-    byNode.put("ip-10-0-12-34.eu-west-1.compute.internal", pods);
-    CgroupIsolationNode object =
-        DesiredNodeObjects.build(isolation, new Resolution(byNode, List.of())).get(0);
-    int specBytes = Serialization.asJson(object).getBytes(StandardCharsets.UTF_8).length;
-
-    object.setStatus(agentStatus(object, pods));
-    int fullBytes = Serialization.asJson(object).getBytes(StandardCharsets.UTF_8).length;
-
+    int specBytes = bytes(RealisticNodeObject.instructed());
+    int fullBytes = bytes(RealisticNodeObject.reported());
+    int containers = RealisticNodeObject.PODS * RealisticNodeObject.CONTAINERS_PER_POD;
     System.out.printf(
         "CgroupIsolationNode, %d pods x %d containers: %d bytes as instructed, %d bytes with"
             + " the agent's status (%d bytes per container)%n",
-        PODS, CONTAINERS_PER_POD, specBytes, fullBytes, fullBytes / (PODS * CONTAINERS_PER_POD));
+        RealisticNodeObject.PODS,
+        RealisticNodeObject.CONTAINERS_PER_POD,
+        specBytes,
+        fullBytes,
+        fullBytes / containers);
     // etcd refuses objects over 1.5 MiB; stay an order of magnitude below, whatever the node.
     assertThat(fullBytes).isLessThan(256 * 1024);
     assertThat(specBytes).isLessThan(16 * 1024);
   }
 
-  private static CgroupIsolationNodeStatus agentStatus(
-      CgroupIsolationNode object, List<ResolvedPod> pods) {
-    CgroupIsolationNodeStatus status = new CgroupIsolationNodeStatus();
-    status.observedGeneration = 1L;
-    status.agent = "cgroup-isolation-agent-x7k2p";
-    status.lastVerified = "2026-11-29T07:00:00Z";
-    int pid = 40_000;
-    for (ResolvedPod pod : pods) {
-      for (String container : pod.containers()) {
-        String id = UUID.randomUUID().toString().replace("-", "");
-        id = id + id;
-        ContainerResult result = new ContainerResult();
-        result.pod = pod.name();
-        result.podUID = pod.uid();
-        result.container = container;
-        result.containerID = "containerd://" + id;
-        result.pid = (long) pid++;
-        result.cgroupVersion = CgroupVersion.V2;
-        result.hostCgroupPaths =
-            List.of(
-                new CgroupPaths(
-                    "",
-                    "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
-                        + pod.uid().replace('-', '_')
-                        + ".slice/cri-containerd-"
-                        + id
-                        + ".scope"));
-        ContainerView view = new ContainerView();
-        view.procSelfCgroup = List.of(new CgroupPaths("", "/"));
-        view.mounts = List.of(new MountView("/sys/fs/cgroup", "/", true, false));
-        result.view = view;
-        result.privateNamespace = true;
-        result.mountState = MountState.ReadOnly;
-        result.phase = ContainerPhase.Isolated;
-        result.lastTransitionTime = "2026-11-29T06:59:58Z";
-        status.containers.add(result);
-      }
-    }
-    NodeCounts counts = new NodeCounts();
-    counts.matched = status.containers.size();
-    counts.isolated = status.containers.size();
-    status.summary = counts;
-    return status;
+  static int bytes(Object object) {
+    return Serialization.asJson(object).getBytes(StandardCharsets.UTF_8).length;
   }
 }

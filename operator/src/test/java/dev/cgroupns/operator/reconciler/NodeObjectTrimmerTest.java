@@ -1,0 +1,49 @@
+package dev.cgroupns.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.operator.status.StatusAggregator;
+import dev.cgroupns.operator.testing.RealisticNodeObject;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class NodeObjectTrimmerTest {
+  @Test
+  void keepsSpecAndPhasesDropsTheViews() {
+    CgroupIsolationNode full = RealisticNodeObject.reported();
+    full.getMetadata().setGeneration(3L);
+    full.getStatus().observedGeneration = 3L;
+
+    CgroupIsolationNode trimmed = NodeObjectTrimmer.trim(full);
+
+    assertThat(InstructionPlan.sameSpec(trimmed, full)).isTrue();
+    assertThat(trimmed.getMetadata().getOwnerReferences())
+        .isEqualTo(full.getMetadata().getOwnerReferences());
+    assertThat(StatusAggregator.reportsCurrentInstructions(trimmed)).isTrue();
+    assertThat(trimmed.getStatus().containers).hasSameSizeAs(full.getStatus().containers);
+    var first = trimmed.getStatus().containers.get(0);
+    assertThat(first.phase).isEqualTo(full.getStatus().containers.get(0).phase);
+    assertThat(first.podUID).isEqualTo(full.getStatus().containers.get(0).podUID);
+    assertThat(first.view).isNull();
+    assertThat(first.containerID).isNull();
+
+    int fullBytes = bytes(full);
+    int trimmedBytes = bytes(trimmed);
+    System.out.printf(
+        "cached CgroupIsolationNode (%d containers): %d bytes full, %d bytes trimmed%n",
+        full.getStatus().containers.size(), fullBytes, trimmedBytes);
+    assertThat(trimmedBytes).isLessThan(fullBytes / 3);
+  }
+
+  @Test
+  void anObjectWithoutStatusStaysWithout() {
+    CgroupIsolationNode instructed = RealisticNodeObject.instructed();
+    assertThat(NodeObjectTrimmer.trim(instructed).getStatus()).isNull();
+  }
+
+  private static int bytes(Object object) {
+    return Serialization.asJson(object).getBytes(StandardCharsets.UTF_8).length;
+  }
+}
