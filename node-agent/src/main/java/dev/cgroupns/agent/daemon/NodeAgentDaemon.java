@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   /** Dirty objects by namespace/name key; true when the pass must verify every container. */
   private final Map<String, Boolean> dirty = new LinkedHashMap<>();
+
+  /** Objects deleted since the last batch, as last seen: what they isolated is reverted. */
+  private final List<CgroupIsolationNode> deleted = new ArrayList<>();
 
   private boolean stopping;
 
@@ -138,7 +142,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   @Override
   public void objectDeleted(CgroupIsolationNode object) {
-    reconciler.forget(object.getMetadata().getUid());
+    synchronized (lock) {
+      deleted.add(object);
+    }
     requestAll(true);
   }
 
@@ -176,11 +182,14 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
           continue;
         }
         Map<String, Boolean> batch;
+        List<CgroupIsolationNode> gone;
         synchronized (lock) {
           batch = new LinkedHashMap<>(dirty);
           dirty.clear();
+          gone = new ArrayList<>(deleted);
+          deleted.clear();
         }
-        runBatch(batch);
+        runBatch(batch, gone);
       }
     } catch (RuntimeException | Error e) {
       LOG.error("the pass loop died; liveness will fail and the kubelet restarts the agent", e);
@@ -191,7 +200,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   /** Waits until something is dirty; false when stopping. */
   private boolean awaitWork() {
     synchronized (lock) {
-      while (dirty.isEmpty() && !stopping) {
+      while (dirty.isEmpty() && deleted.isEmpty() && !stopping) {
         try {
           lock.wait();
         } catch (InterruptedException e) {
@@ -203,10 +212,17 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     }
   }
 
-  private void runBatch(Map<String, Boolean> batch) {
+  private void runBatch(Map<String, Boolean> batch, List<CgroupIsolationNode> gone) {
     PodSnapshot pods = new PodSnapshot(config.nodeName(), watches.pods());
     ClaimIndex claims = ClaimIndex.of(watches.objects());
     Supplier<ContainerEngine.Snapshot> snapshot = memoize(engine::snapshot);
+    for (CgroupIsolationNode object : gone) {
+      try {
+        reconciler.revertOrphans(object, claims, snapshot);
+      } catch (RuntimeException e) {
+        LOG.error("reverting what {} isolated failed", key(object), e);
+      }
+    }
     for (Map.Entry<String, Boolean> entry : batch.entrySet()) {
       synchronized (lock) {
         if (stopping) {

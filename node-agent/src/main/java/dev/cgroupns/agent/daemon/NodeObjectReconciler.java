@@ -163,6 +163,32 @@ final class NodeObjectReconciler {
     };
   }
 
+  /**
+   * Reverts what a deleted object had isolated, unless another object still wants it, and forgets
+   * the object. There is no status left to write: the log and the metrics tell what happened.
+   */
+  void revertOrphans(
+      CgroupIsolationNode deleted, ClaimIndex claims, Supplier<ContainerEngine.Snapshot> snapshot) {
+    String uid = deleted.getMetadata().getUid();
+    CgroupIsolationNodeStatus last = computed.getOrDefault(uid, deleted.getStatus());
+    forget(uid);
+    if (last == null || last.containers == null) {
+      return;
+    }
+    for (RevertTarget target : TargetResolver.orphaned(uid, last.containers, claims)) {
+      revert(target, snapshot)
+          .ifPresent(
+              r ->
+                  LOG.info(
+                      "{}/{} was deleted; container {} of pod {}: {}",
+                      deleted.getMetadata().getNamespace(),
+                      deleted.getMetadata().getName(),
+                      r.container,
+                      r.pod,
+                      r.message));
+    }
+  }
+
   /** Drops what is remembered about a deleted object. */
   void forget(String uid) {
     computed.remove(uid);

@@ -336,6 +336,27 @@ class NodeAgentDaemonTest {
   }
 
   @Test
+  void aForcedDeletionOfAnObjectRevertsWhatOnlyItHadIsolated() {
+    String mine = containerId();
+    String shared = containerId();
+    fx.engine.start(mine);
+    fx.engine.start(shared);
+    Pod a = fx.create(runningPod("team", "a", NODE, mine));
+    Pod b = fx.create(runningPod("team", "b", NODE, shared));
+    CgroupIsolationNode doomed = fx.create(nodeObject("team", "doomed-node-a", NODE, a, b));
+    CgroupIsolationNode other = fx.create(nodeObject("team", "other-node-a", NODE, b));
+    fx.start();
+    fx.awaitStatus(doomed, o -> o.getStatus().summary.isolated == 2);
+    fx.awaitStatus(other, o -> o.getStatus().summary.isolated == 1);
+
+    fx.api.client().resource(fx.get(doomed)).withGracePeriod(0).delete();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !fx.engine.isIsolated(mine));
+    assertThat(fx.engine.isIsolated(shared)).isTrue();
+    assertThat(fx.engine.calls()).doesNotContain("revert:" + shared);
+  }
+
+  @Test
   void servesProbesAndMetricsWithBoundedTags() throws Exception {
     String a0 = containerId();
     String b0 = containerId();

@@ -216,6 +216,23 @@ public final class TargetResolver {
     return new PassPlan(List.of(), List.copyOf(revert.values()), List.copyOf(settled.values()));
   }
 
+  /**
+   * What a deleted object had isolated and no other object claims: to be reverted, since nobody is
+   * left to ask for it. (The operator deletes a node object only once its agent confirmed the
+   * revert, or when the node is gone; anything else is a forced deletion.)
+   */
+  public static List<RevertTarget> orphaned(
+      String objectUid, List<ContainerResult> lastResults, ClaimIndex claims) {
+    List<RevertTarget> orphans = new ArrayList<>();
+    for (ContainerResult result : lastResults) {
+      if (wasChanged(result)
+          && !claims.claimedByOther(objectUid, result.podUID, result.container)) {
+        validId(result).ifPresent(id -> orphans.add(new RevertTarget(id, result)));
+      }
+    }
+    return orphans;
+  }
+
   /** The listed pods the agent itself sees on this node in the object's namespace, same UID. */
   private List<Pod> listedPods(CgroupIsolationNodeSpec spec, String namespace, PodSnapshot pods) {
     List<Pod> found = new ArrayList<>();

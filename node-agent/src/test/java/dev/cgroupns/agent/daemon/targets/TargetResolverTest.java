@@ -235,6 +235,23 @@ class TargetResolverTest {
     assertThat(plan.revert().get(0).previous().phase).isEqualTo(ContainerPhase.Isolated);
   }
 
+  @Test
+  void aDeletedObjectsIsolatedContainersAreOrphansUnlessAnotherObjectClaimsThem() {
+    Pod shared = pod("team", "shared", UID_2, NODE, running("main", ID_B));
+    CgroupIsolationNode other = objectIn("team", shared);
+    other.getMetadata().setUid("other-object");
+    List<ContainerResult> last =
+        List.of(
+            result("app", UID_1, "main", ID_A, ContainerPhase.Isolated),
+            result("app", UID_1, "side", "c".repeat(64), ContainerPhase.AlreadyPrivate),
+            result("shared", UID_2, "main", ID_B, ContainerPhase.Isolated));
+
+    List<RevertTarget> orphans =
+        TargetResolver.orphaned("this-object", last, ClaimIndex.of(List.of(other)));
+
+    assertThat(orphans).extracting(RevertTarget::containerId).containsExactly(ID_A);
+  }
+
   // --- helpers
 
   private PassPlan resolve(
