@@ -83,6 +83,13 @@ class IsolationOperatorTest {
     await().until(operator::ready);
   }
 
+  private void startOperator(OperatorSettings settings) {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    operator = IsolationOperator.create(client, settings, registry, Clock.systemUTC());
+    operator.start();
+    await().until(operator::ready);
+  }
+
   private void startOperator() {
     startOperator(false, Duration.ofMinutes(10));
   }
@@ -181,6 +188,35 @@ class IsolationOperatorTest {
     assertThat(awaitNodeObject("web", "node-new", 1).getSpec().pods)
         .extracting(t -> t.name)
         .containsExactly("web-9");
+  }
+
+  @Test
+  void watchesOnlyTheConfiguredNamespaces() {
+    create(Fixtures.pod(NS, "web-1", "node-a", WEB));
+    create(Fixtures.pod("team-b", "web-1", "node-a", WEB));
+    startOperator(
+        new OperatorSettings(
+            false,
+            Duration.ofMinutes(10),
+            "default",
+            java.util.Set.of(NS),
+            false,
+            0,
+            Duration.ofSeconds(1)));
+    create(Fixtures.isolation("team-b", "web", WEB));
+    create(Fixtures.isolation(NS, "web", WEB));
+
+    awaitNodeObject("web", "node-a", 1);
+    await()
+        .during(Duration.ofMillis(300))
+        .until(
+            () ->
+                client
+                    .resources(CgroupIsolationNode.class)
+                    .inNamespace("team-b")
+                    .list()
+                    .getItems()
+                    .isEmpty());
   }
 
   @Test
@@ -314,6 +350,7 @@ class IsolationOperatorTest {
     client.resource(get("web")).delete();
 
     await().until(() -> allActions("web").equals(List.of(NodeAction.Revert, NodeAction.Revert)));
+    awaitCondition("web", "Reconciling", "True", "Reverting");
     new FakeAgent(client, "node-a").actOnAll(ContainerPhase.Isolated);
     // One agent confirmed, the other not yet: the finalizer holds.
     await()

@@ -77,6 +77,8 @@ public class CgroupIsolationReconciler
 
   static final int MAX_NODES_NAMED = 20;
 
+  public static final String REASON_REVERTING = "Reverting";
+
   /** How often deletion re-checks the agents when no event arrives. */
   static final Duration REVERT_POLL = Duration.ofSeconds(15);
 
@@ -214,6 +216,7 @@ public class CgroupIsolationReconciler
       deleteAll(current);
       return DeleteControl.defaultDelete();
     }
+    reportReverting(isolation, context, unconfirmed, left);
     LOG.info(
         "{}/{}: waiting up to {}s for agents on {} node(s) to confirm the revert",
         isolation.getMetadata().getNamespace(),
@@ -222,6 +225,55 @@ public class CgroupIsolationReconciler
         unconfirmed.size());
     long wait = Math.min(left.toMillis(), REVERT_POLL.toMillis());
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(wait, 1));
+  }
+
+  /**
+   * Shows a deletion in progress in the status (Reconciling/Reverting), so that kubectl and GitOps
+   * tools see why the resource lingers. Written only when the conditions change; a failure here
+   * only loses the courtesy, never the revert.
+   */
+  private void reportReverting(
+      CgroupIsolation isolation,
+      Context<CgroupIsolation> context,
+      List<String> unconfirmed,
+      Duration left) {
+    CgroupIsolationStatus previous = isolation.getStatus();
+    List<Condition> before = previous == null ? List.of() : previous.conditions;
+    long generation = Objects.requireNonNullElse(isolation.getMetadata().getGeneration(), 0L);
+    Verdict verdict =
+        Verdict.reconciling(
+            REASON_REVERTING,
+            "deleting: waiting for the agents on "
+                + unconfirmed.size()
+                + " node(s) to confirm the revert ("
+                + namesOf(unconfirmed)
+                + "); the finalizer is released in at most "
+                + left.toSeconds()
+                + "s");
+    List<Condition> after =
+        ConditionCalculator.conditions(before, verdict, generation, clock.instant());
+    if (sameJson(before, after)) {
+      return;
+    }
+    try {
+      context
+          .getClient()
+          .resource(isolation)
+          .editStatus(
+              current -> {
+                CgroupIsolationStatus status =
+                    current.getStatus() == null ? new CgroupIsolationStatus() : current.getStatus();
+                status.conditions = new ArrayList<>(after);
+                current.setStatus(status);
+                return current;
+              });
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}/{}: could not report the revert in progress: {}",
+          isolation.getMetadata().getNamespace(),
+          isolation.getMetadata().getName(),
+          e.getMessage());
+    }
   }
 
   private Collection<CgroupIsolationNode> write(
