@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -81,8 +82,34 @@ final class FakeEngine implements ContainerEngine {
     return id -> Optional.ofNullable(copy.get(id));
   }
 
+  /**
+   * Makes the next isolations wait for {@code gate}, after counting down {@code entered}: a test
+   * can then act while the daemon is in the middle of a pass.
+   */
+  void holdIsolations(CountDownLatch entered, CountDownLatch gate) {
+    this.entered = entered;
+    this.gate = gate;
+  }
+
+  private volatile CountDownLatch entered;
+  private volatile CountDownLatch gate;
+
   @Override
-  public synchronized EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit) {
+  public EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit) {
+    CountDownLatch g = gate;
+    if (g != null) {
+      entered.countDown();
+      try {
+        g.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return isolateNow(init, readOnly, audit);
+  }
+
+  private synchronized EngineOutcome isolateNow(
+      ProcessIdentity init, boolean readOnly, boolean audit) {
     calls.add((audit ? "audit:" : "isolate:") + idOf(init));
     if (!running.containsValue(init)) {
       return EngineOutcome.failed(FailureReason.ContainerVanished, null, null, "it exited");

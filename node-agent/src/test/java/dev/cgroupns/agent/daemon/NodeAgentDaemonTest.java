@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -354,6 +356,35 @@ class NodeAgentDaemonTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> !fx.engine.isIsolated(mine));
     assertThat(fx.engine.isIsolated(shared)).isTrue();
     assertThat(fx.engine.calls()).doesNotContain("revert:" + shared);
+  }
+
+  @Test
+  void shutdownFinishesThePassInProgressAndWritesItsResults() throws Exception {
+    String a0 = containerId();
+    String a1 = containerId();
+    fx.engine.start(a0);
+    fx.engine.start(a1);
+    Pod a = fx.create(runningPod("team", "a", NODE, a0, a1));
+    CgroupIsolationNode object = fx.create(nodeObject("team", "iso-node-a", NODE, a));
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
+    fx.engine.holdIsolations(entered, gate);
+    fx.start();
+    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+
+    Thread stopper = new Thread(fx::stopDaemon, "test-stopper");
+    stopper.start();
+    // The stopper waits for the pass, which waits for the gate.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+    gate.countDown();
+    stopper.join(20_000);
+
+    assertThat(stopper.isAlive()).isFalse();
+    CgroupIsolationNode stored = fx.get(object);
+    assertThat(stored.getStatus().summary.isolated).isEqualTo(2);
+    assertThat(fx.engine.isIsolated(a0) && fx.engine.isIsolated(a1)).isTrue();
   }
 
   @Test
