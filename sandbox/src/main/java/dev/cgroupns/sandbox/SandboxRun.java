@@ -10,6 +10,7 @@ import dev.cgroupns.sandbox.demo.ContainerViewReader;
 import dev.cgroupns.sandbox.demo.DemoPods;
 import dev.cgroupns.sandbox.demo.ViewReport;
 import dev.cgroupns.sandbox.runc.BusyboxRootfs;
+import dev.cgroupns.sandbox.runc.CgroupHierarchies;
 import dev.cgroupns.sandbox.runc.DemoContainer;
 import dev.cgroupns.sandbox.runc.LeftoverSweeper;
 import dev.cgroupns.sandbox.runc.RuncRuntime;
@@ -67,7 +68,7 @@ public final class SandboxRun {
 
   public int run() throws Exception {
     if (!options.apiOnly()) {
-      new LeftoverSweeper(tmpDir(), Path.of("/sys/fs/cgroup"), runc()).sweep(progress::step);
+      new LeftoverSweeper(tmpDir(), CgroupHierarchies.mounted(), runc()).sweep(progress::step);
     }
     Path workDir = Files.createTempDirectory(LeftoverSweeper.WORK_DIR_PREFIX);
     teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));

@@ -26,12 +26,17 @@ public final class LeftoverSweeper {
   private static final String CGROUP_ROOT = "cgroup-root";
 
   private final Path tmp;
-  private final Path cgroupfs;
+  private final List<Path> hierarchies;
   private final String runc;
 
-  public LeftoverSweeper(Path tmp, Path cgroupfs, String runc) {
+  /**
+   * @param tmp where work directories are created
+   * @param hierarchies the mount points of the cgroup hierarchies
+   * @param runc the runc binary
+   */
+  public LeftoverSweeper(Path tmp, List<Path> hierarchies, String runc) {
     this.tmp = tmp;
-    this.cgroupfs = cgroupfs;
+    this.hierarchies = List.copyOf(hierarchies);
     this.runc = runc;
   }
 
@@ -66,11 +71,11 @@ public final class LeftoverSweeper {
       List<String> cgroupLines = lines(dir.resolve(CGROUP_ROOT));
       String cgroupRoot = cgroupLines.isEmpty() ? null : cgroupLines.get(0);
       if (cgroupRoot != null && failures.isEmpty()) {
-        failures.addAll(SandboxCgroupRoot.removeSubtree(cgroupfs, cgroupRoot));
+        failures.addAll(SandboxCgroupRoot.removeSubtree(hierarchies, cgroupRoot));
         cgroupLines.stream()
             .skip(1)
             .map(Path::of)
-            .filter(a -> a.normalize().startsWith(cgroupfs) && !a.normalize().equals(cgroupfs))
+            .filter(this::belowAHierarchy)
             .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
             .forEach(a -> SandboxCgroupRoot.removeIfUnused(a.normalize(), failures));
       }
@@ -86,6 +91,12 @@ public final class LeftoverSweeper {
               + (cgroupRoot == null ? "" : ", cgroups under " + cgroupRoot)
               + (failures.isEmpty() ? "" : "; could not remove: " + failures));
     }
+  }
+
+  /** Only directories strictly inside a hierarchy are ever removed, whatever the file says. */
+  private boolean belowAHierarchy(Path dir) {
+    Path normal = dir.normalize();
+    return hierarchies.stream().anyMatch(h -> normal.startsWith(h) && !normal.equals(h));
   }
 
   private List<Path> candidates() {

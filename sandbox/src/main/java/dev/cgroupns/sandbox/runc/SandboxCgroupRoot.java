@@ -20,44 +20,39 @@ import java.util.stream.Stream;
  */
 public final class SandboxCgroupRoot implements AutoCloseable {
 
-  private final Path cgroupfs;
   private final String path;
   private final List<Path> hierarchies;
   private final List<Path> missingAncestors;
 
-  private SandboxCgroupRoot(
-      Path cgroupfs, String path, List<Path> hierarchies, List<Path> missingAncestors) {
-    this.cgroupfs = cgroupfs;
+  private SandboxCgroupRoot(String path, List<Path> hierarchies, List<Path> missingAncestors) {
     this.path = path;
     this.hierarchies = hierarchies;
     this.missingAncestors = missingAncestors;
   }
 
-  /** Plans the root from /proc/self/cgroup and the hierarchies mounted under /sys/fs/cgroup. */
+  /** Plans the root from /proc/self/cgroup and the hierarchies mounted on this machine. */
   public static SandboxCgroupRoot create(String suffix) {
     try {
       return create(
-          Files.readAllLines(Path.of("/proc/self/cgroup")), Path.of("/sys/fs/cgroup"), suffix);
+          Files.readAllLines(Path.of("/proc/self/cgroup")), CgroupHierarchies.mounted(), suffix);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  static SandboxCgroupRoot create(List<String> procSelfCgroup, Path cgroupfs, String suffix)
-      throws IOException {
+  /**
+   * Plans the root.
+   *
+   * @param procSelfCgroup the lines of this process's /proc/self/cgroup
+   * @param hierarchies the mount points of the hierarchies (each mounted with root "/")
+   */
+  static SandboxCgroupRoot create(
+      List<String> procSelfCgroup, List<Path> hierarchies, String suffix) {
     if (!suffix.matches("[a-z0-9-]{1,32}")) {
       throw new IllegalArgumentException("bad cgroup suffix: " + suffix);
     }
     String base = OwnCgroups.deepest(procSelfCgroup);
     String path = (base.equals("/") ? "" : base) + "/cgns-sandbox-" + suffix;
-    List<Path> hierarchies = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(cgroupfs)) {
-      entries
-          .filter(p -> !Files.isSymbolicLink(p))
-          .filter(p -> Files.isRegularFile(p.resolve("cgroup.procs")))
-          .sorted()
-          .forEach(hierarchies::add);
-    }
     List<Path> missing = new ArrayList<>();
     for (Path hierarchy : hierarchies) {
       Path dir = hierarchy;
@@ -71,7 +66,7 @@ public final class SandboxCgroupRoot implements AutoCloseable {
         }
       }
     }
-    return new SandboxCgroupRoot(cgroupfs, path, hierarchies, missing);
+    return new SandboxCgroupRoot(path, List.copyOf(hierarchies), missing);
   }
 
   /** The cgroup path, the same in every hierarchy, e.g. /process_api/ID/cgns-sandbox-1a2b. */
@@ -115,26 +110,17 @@ public final class SandboxCgroupRoot implements AutoCloseable {
   }
 
   /**
-   * Removes the cgroup {@code path} and everything below it (deepest first) in every hierarchy
-   * mounted under {@code cgroupfs}: the cleanup of a sandbox run that could not clean up itself.
+   * Removes the cgroup {@code path} and everything below it (deepest first) in every hierarchy: the
+   * cleanup of a sandbox run that could not clean up itself.
    *
    * @return what could not be removed
    */
-  public static List<String> removeSubtree(Path cgroupfs, String path) {
+  public static List<String> removeSubtree(List<Path> hierarchies, String path) {
     if (!path.matches("(/[A-Za-z0-9_.:-]+)+") || path.contains("/..")) {
       throw new IllegalArgumentException("bad cgroup path: " + path);
     }
     List<String> failures = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(cgroupfs)) {
-      List<Path> hierarchies =
-          entries
-              .filter(p -> !Files.isSymbolicLink(p))
-              .filter(p -> Files.isRegularFile(p.resolve("cgroup.procs")))
-              .toList();
-      removeSubtree(hierarchies, path, failures);
-    } catch (IOException e) {
-      failures.add(cgroupfs + ": " + e.getMessage());
-    }
+    removeSubtree(hierarchies, path, failures);
     return failures;
   }
 
@@ -189,6 +175,6 @@ public final class SandboxCgroupRoot implements AutoCloseable {
 
   @Override
   public String toString() {
-    return path + " under " + cgroupfs;
+    return path + " in " + hierarchies;
   }
 }

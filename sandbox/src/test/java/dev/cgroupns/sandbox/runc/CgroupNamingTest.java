@@ -43,10 +43,12 @@ class CgroupNamingTest {
     Files.writeString(cgroupfs.resolve("memory/cgroup.procs"), "");
     Path cpu = Files.createDirectories(cgroupfs.resolve("cpu"));
     Files.writeString(cpu.resolve("cgroup.procs"), "");
-    Files.createSymbolicLink(cgroupfs.resolve("cpu,cpuacct"), cpu);
 
     SandboxCgroupRoot root =
-        SandboxCgroupRoot.create(List.of("4:memory:/process_api/42", "1:cpu:/"), cgroupfs, "7f");
+        SandboxCgroupRoot.create(
+            List.of("4:memory:/process_api/42", "1:cpu:/"),
+            List.of(cgroupfs.resolve("memory"), cpu),
+            "7f");
     assertThat(root.path()).isEqualTo("/process_api/42/cgns-sandbox-7f");
 
     // What runc would create: the container cgroups, and the own path in the cpu hierarchy.
@@ -64,7 +66,7 @@ class CgroupNamingTest {
 
   @Test
   void rejectsSuffixesThatAreNotPlainNames(@TempDir Path cgroupfs) {
-    assertThatThrownBy(() -> SandboxCgroupRoot.create(List.of("0::/"), cgroupfs, "../x"))
+    assertThatThrownBy(() -> SandboxCgroupRoot.create(List.of("0::/"), List.of(cgroupfs), "../x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -44,7 +44,7 @@ class LeftoverSweeperTest {
     Path unrelated = Files.createDirectories(tmp.resolve("something-else"));
 
     List<String> reports = new ArrayList<>();
-    new LeftoverSweeper(tmp, cgroupfs, "/nonexistent/runc").sweep(reports::add);
+    new LeftoverSweeper(tmp, List.of(memory, cpu), "/nonexistent/runc").sweep(reports::add);
 
     assertThat(dead).doesNotExist();
     assertThat(memory.resolve("own/cgns-sandbox-dead")).doesNotExist();
