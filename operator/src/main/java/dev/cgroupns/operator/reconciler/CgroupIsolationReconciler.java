@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +63,10 @@ import org.slf4j.LoggerFactory;
     // A safety net only: every change that matters arrives as an event.
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+// At most 5 reconciliations per second per CgroupIsolation: events arriving meanwhile (a rollout of
+// hundreds of pods) coalesce into the next one, so status and node-object writes grow with time,
+// not with pod churn. See the README's Scale section.
+@RateLimited(maxReconciliations = 5, within = 1, unit = TimeUnit.SECONDS)
 public class CgroupIsolationReconciler
     implements Reconciler<CgroupIsolation>, Cleaner<CgroupIsolation> {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupIsolationReconciler.class);
