@@ -6,7 +6,10 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.operator.status.StatusAggregator;
 import dev.cgroupns.operator.testing.RealisticNodeObject;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NodeObjectTrimmerTest {
@@ -35,6 +38,31 @@ class NodeObjectTrimmerTest {
         "cached CgroupIsolationNode (%d containers): %d bytes full, %d bytes trimmed%n",
         full.getStatus().containers.size(), fullBytes, trimmedBytes);
     assertThat(trimmedBytes).isLessThan(fullBytes / 3);
+  }
+
+  @Test
+  void cachedHeapPerContainer() {
+    int objects = 50;
+    long before = usedHeapAfterGc();
+    List<CgroupIsolationNode> kept = new ArrayList<>();
+    for (int i = 0; i < objects; i++) {
+      kept.add(NodeObjectTrimmer.trim(RealisticNodeObject.reported()));
+    }
+    long after = usedHeapAfterGc();
+    int containers = objects * kept.get(0).getStatus().containers.size();
+    long perContainer = Math.max(0, (after - before) / containers);
+    System.out.printf(
+        "cached CgroupIsolationNode heap: ~%d bytes per container (%d objects)%n",
+        perContainer, kept.size());
+    // Generous: fails only if the cache kept the views again (several KB per container).
+    assertThat(perContainer).isLessThan(2_000);
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   @Test
