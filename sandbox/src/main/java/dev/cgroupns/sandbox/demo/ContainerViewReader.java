@@ -1,8 +1,8 @@
 package dev.cgroupns.sandbox.demo;
 
+import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.sandbox.runc.DemoContainer;
 import dev.cgroupns.sandbox.runc.RuncRuntime;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,28 +41,14 @@ public final class ContainerViewReader {
     return new ContainerView(cgroup, mounts, top, dirs.size(), sample);
   }
 
-  /** Parses mountinfo lines, keeping cgroup and cgroup2 mounts (fields per proc(5)). */
+  /** Keeps the cgroup and cgroup2 mounts of mountinfo lines (parsed by the node agent's parser). */
   public static List<ContainerView.CgroupMount> cgroupMounts(List<String> mountinfo) {
-    List<ContainerView.CgroupMount> mounts = new ArrayList<>();
-    for (String line : mountinfo) {
-      int separator = line.indexOf(" - ");
-      if (separator < 0) {
-        continue;
-      }
-      String[] before = line.substring(0, separator).split(" ");
-      String[] after = line.substring(separator + 3).split(" ");
-      if (before.length < 6 || after.length < 1) {
-        continue;
-      }
-      String type = after[0];
-      if (!type.equals("cgroup") && !type.equals("cgroup2")) {
-        continue;
-      }
-      String options = before[5];
-      String access = options.startsWith("ro") ? "ro" : "rw";
-      mounts.add(new ContainerView.CgroupMount(before[4], before[3], type, access));
-    }
-    return mounts;
+    return MountInfoParser.parse(String.join("\n", mountinfo) + "\n").cgroupMounts().stream()
+        .map(
+            m ->
+                new ContainerView.CgroupMount(
+                    m.mountPoint(), m.root(), m.fsType(), m.readOnly() ? "ro" : "rw"))
+        .toList();
   }
 
   /** The memory hierarchy if mounted (it shows every pod's cgroup), else the first cgroup mount. */

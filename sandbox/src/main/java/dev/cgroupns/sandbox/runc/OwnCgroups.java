@@ -1,10 +1,11 @@
 package dev.cgroupns.sandbox.runc;
 
-import java.util.ArrayList;
+import dev.cgroupns.agent.proc.CgroupLine;
+import dev.cgroupns.agent.proc.ProcCgroupParser;
 import java.util.Comparator;
 import java.util.List;
 
-/** Reads this process's own cgroups from the lines of /proc/self/cgroup. */
+/** This process's own cgroups, from /proc/self/cgroup (parsed by the node agent's parser). */
 public final class OwnCgroups {
 
   private OwnCgroups() {}
@@ -13,22 +14,18 @@ public final class OwnCgroups {
    * The deepest own cgroup path, which must extend every other one (a single path for runc to nest
    * under in all hierarchies).
    *
+   * @param procSelfCgroupLines the lines of /proc/self/cgroup
    * @throws IllegalStateException when the own cgroups do not nest into one another
    */
   public static String deepest(List<String> procSelfCgroupLines) {
-    List<String> paths = new ArrayList<>();
-    for (String line : procSelfCgroupLines) {
-      if (line.isBlank()) {
-        continue;
-      }
-      int first = line.indexOf(':');
-      int second = first < 0 ? -1 : line.indexOf(':', first + 1);
-      if (second < 0) {
-        throw new IllegalStateException("unreadable /proc/self/cgroup line: " + line);
-      }
-      paths.add(line.substring(second + 1));
+    List<String> paths =
+        ProcCgroupParser.parse(String.join("\n", procSelfCgroupLines) + "\n").lines().stream()
+            .map(CgroupLine::path)
+            .toList();
+    if (paths.isEmpty()) {
+      throw new IllegalStateException("no cgroup in /proc/self/cgroup: " + procSelfCgroupLines);
     }
-    String deepest = paths.stream().max(Comparator.comparingInt(String::length)).orElse("/");
+    String deepest = paths.stream().max(Comparator.comparingInt(String::length)).orElseThrow();
     for (String own : paths) {
       String prefix = own.equals("/") ? "/" : own + "/";
       if (!(deepest + "/").startsWith(prefix)) {
