@@ -134,6 +134,9 @@ public final class SandboxMain implements Callable<Integer> {
       code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
     } catch (Exception e) {
       progress.step("FAILED: " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace();
+      }
       code = SandboxRun.FAILED;
     }
     List<String> failures = teardown.run();

@@ -49,6 +49,7 @@ public final class SandboxRun {
   private final Teardown teardown;
   private final ControlPlane controlPlane;
   private final CountDownLatch stop;
+  private Path kubeconfig;
 
   /**
    * @param stop counted down to end a run that keeps going until Ctrl-C
@@ -81,7 +82,7 @@ public final class SandboxRun {
     List<String> crds = new CrdInstaller(client).install(options.crds());
     progress.step("installed CRDs " + String.join(", ", crds));
     if (options.apiOnly()) {
-      return keepRunning("API endpoint with the CRDs is up");
+      return keepRunning("API endpoint with the CRDs is up", List.of());
     }
 
     AutoCloseable operator = controlPlane.startOperator(api);
@@ -165,7 +166,19 @@ public final class SandboxRun {
     if (options.once()) {
       return OK;
     }
-    return keepRunning("the demo is running");
+    return keepRunning(
+        "the demo is running",
+        List.of(
+            "kubectl describe cgroupisolation demo",
+            "kubectl get pods -o wide",
+            "runc --root "
+                + workDir.resolve("runc-state")
+                + " exec "
+                + shown.name()
+                + " ls /sys/fs/cgroup/memory",
+            "kubectl delete -f "
+                + options.repository().relativize(options.sample())
+                + "   (the agent reverts; apply it again)"));
   }
 
   private Config connect(Path workDir) {
@@ -180,15 +193,22 @@ public final class SandboxRun {
     }
     EmbeddedApiServer server = EmbeddedApiServer.start(options.port());
     teardown.add("stop the API endpoint", server::close);
-    Path kubeconfig = KubeconfigWriter.write(workDir, server.url());
+    kubeconfig = KubeconfigWriter.write(workDir, server.url());
     progress.step("API endpoint at " + server.url() + " (fabric8 mock server, CRUD mode)");
     progress.step("kubeconfig written to " + kubeconfig);
     progress.text("    export KUBECONFIG=" + kubeconfig);
     return server.clientConfig();
   }
 
-  private int keepRunning(String what) throws InterruptedException {
-    progress.step(what + "; try kubectl get cgi,cgin -A   (Ctrl-C stops and cleans up)");
+  private int keepRunning(String what, List<String> moreToTry) throws InterruptedException {
+    progress.step(what + "; Ctrl-C stops it and cleans up. Things to try meanwhile:");
+    StringBuilder hints = new StringBuilder();
+    if (kubeconfig != null) {
+      hints.append("    export KUBECONFIG=").append(kubeconfig).append('\n');
+    }
+    hints.append("    kubectl get cgroupisolations,cgroupisolationnodes -A\n");
+    moreToTry.forEach(h -> hints.append("    ").append(h).append('\n'));
+    progress.text(hints.toString());
     stop.await();
     return OK;
   }
