@@ -2,6 +2,7 @@ package dev.cgroupns.agent.isolate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,12 +11,19 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The node-local state directory: one revert record and one lock file per container, named by (pid,
@@ -31,6 +39,9 @@ public final class StateStore {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final Pattern STATE_FILE =
+      Pattern.compile("([1-9]\\d{0,8})-(\\d{1,19})\\.(json|lock)");
 
   private final Path dir;
 
@@ -137,6 +148,46 @@ public final class StateStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete revert record of " + process, e);
     }
+  }
+
+  /**
+   * Removes the records and lock files of processes that no longer exist (same PID and start time).
+   * A record is only useful while its container runs: the mounts it describes die with the
+   * container's mount namespace. Files whose lock is held are left alone.
+   *
+   * @return the identities cleaned up
+   */
+  public List<ProcessIdentity> removeStale(ProcFs procFs) {
+    List<ProcessIdentity> removed = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return removed;
+    }
+    Set<ProcessIdentity> seen = new LinkedHashSet<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        Matcher m = STATE_FILE.matcher(file.getFileName().toString());
+        if (m.matches()) {
+          seen.add(new ProcessIdentity(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    for (ProcessIdentity process : seen) {
+      if (procFs.isAlive(process)) {
+        continue;
+      }
+      try (Lock lock = lock(process)) {
+        Files.deleteIfExists(file(process, ".json"));
+        Files.deleteIfExists(file(process, ".lock"));
+        removed.add(process);
+      } catch (ContainerBusyException e) {
+        // someone is working on it right now; next time
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove stale state of " + process, e);
+      }
+    }
+    return removed;
   }
 
   /** The record file of a process (exists or not). */

@@ -53,6 +53,31 @@ class StateStoreTest {
   }
 
   @Test
+  void staleStateOfProcessesThatAreGoneIsRemoved() throws Exception {
+    Path proc = dir.resolve("proc");
+    Files.createDirectories(proc.resolve("4242"));
+    // Field 22 of /proc/PID/stat is the start time: 987654.
+    Files.writeString(
+        proc.resolve("4242/stat"),
+        "4242 (sleep) S 1 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100\n");
+    StateStore store = new StateStore(dir.resolve("state"));
+    ProcessIdentity reused = new ProcessIdentity(4242, 5);
+    ProcessIdentity gone = new ProcessIdentity(77, 9);
+    for (ProcessIdentity p : List.of(PROCESS, reused, gone)) {
+      store.write(new RevertRecord(p.pid(), p.startTime(), "t", List.of()));
+      store.lock(p).close();
+    }
+
+    List<ProcessIdentity> removed = store.removeStale(new dev.cgroupns.agent.proc.ProcFs(proc));
+
+    assertThat(removed).containsExactlyInAnyOrder(reused, gone);
+    try (var files = Files.list(dir.resolve("state"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("4242-987654.json", "4242-987654.lock");
+    }
+  }
+
+  @Test
   void theLockIsExclusiveUntilReleased() {
     StateStore store = new StateStore(dir);
 
