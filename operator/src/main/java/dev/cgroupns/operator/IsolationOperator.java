@@ -51,6 +51,9 @@ public final class IsolationOperator {
                 overrider.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
                         .withLeaseNamespace(settings.ownNamespace())
+                        // A replica that lost the lease may have missed events: exit, restart
+                        // as a standby, resync from scratch when it leads again.
+                        .withExitOnStopLeading(true)
                         .withLeaderCallbacks(
                             new LeaderCallbacks(
                                 () -> leading.set(true), () -> leading.set(false), id -> {}))

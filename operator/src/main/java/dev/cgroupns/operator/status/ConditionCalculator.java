@@ -32,7 +32,8 @@ public final class ConditionCalculator {
   public static final String REASON_REVERTING_DESELECTED = "RevertingDeselected";
   public static final String REASON_CONTAINERS_FAILED = "ContainersFailed";
 
-  static final int MAX_MESSAGE = 32_768;
+  // Short enough that three conditions keep the status small, long enough for every violation.
+  static final int MAX_MESSAGE = 2048;
 
   private ConditionCalculator() {}
 
