@@ -14,14 +14,17 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Puts what kubectl and field-selecting clients need in front of the mock server's CRUD store:
- * discovery documents, server-side tables, field selectors on any field, and CRD status
- * (Established) on creation. Everything else goes to the store unchanged.
+ * discovery and OpenAPI documents, server-side tables, real list kinds, field selectors on any
+ * field, CRD status (Established), answers the store gets wrong (status patches with a query,
+ * finalizer release) and clear refusals of what it cannot do (dry run, strategic merge and apply
+ * patches, HTTP watches). Everything else goes to the store unchanged.
  */
 public final class SandboxDispatcher extends Dispatcher {
 
@@ -77,27 +80,43 @@ public final class SandboxDispatcher extends Dispatcher {
       return write(request, path);
     }
     FieldSelector extraFields = extraFieldSelector(path);
-    RecordedRequest forStore = request;
-    if (extraFields != null) {
-      forStore =
-          withPath(request, RequestPath.withoutQueryParameter(request.getPath(), "fieldSelector"));
+    RecordedRequest forStore =
+        extraFields == null
+            ? request
+            : withPath(
+                request, RequestPath.withoutQueryParameter(request.getPath(), "fieldSelector"));
+    if (path.isWatch()) {
+      return watch(request, forStore, extraFields);
     }
-    if (path.isWatch() && !isWebSocket(request)) {
+    return read(request, path, forStore, extraFields);
+  }
+
+  /** A WebSocket watch, its events filtered by the field selector the store cannot evaluate. */
+  private MockResponse watch(
+      RecordedRequest request, RecordedRequest forStore, FieldSelector extraFields) {
+    if (!isWebSocket(request)) {
       return expiredWatch();
     }
-    if (path.isWatch()) {
-      MockResponse watch = store.dispatch(forStore);
-      WebSocketListener listener = watch.getWebSocketListener();
-      if (extraFields != null && listener != null) {
-        watch.withWebSocketUpgrade(new FilteringWatchListener(listener, extraFields, json));
-      }
-      return watch;
+    MockResponse watch = store.dispatch(forStore);
+    WebSocketListener listener = watch.getWebSocketListener();
+    if (extraFields != null && listener != null) {
+      watch.withWebSocketUpgrade(new FilteringWatchListener(listener, extraFields, json));
     }
+    return watch;
+  }
+
+  /** A get or list: real list kinds, field selection, and a table when asked for one. */
+  private MockResponse read(
+      RecordedRequest request,
+      RequestPath path,
+      RecordedRequest forStore,
+      FieldSelector extraFields)
+      throws IOException {
     MockResponse response = store.dispatch(forStore);
     if (response.code() != 200) {
       return response;
     }
-    var resource = catalog.find(path.group(), path.version(), path.plural());
+    Optional<ApiResource> resource = catalog.find(path.group(), path.version(), path.plural());
     JsonNode answer = json.readTree(response.getBody().readUtf8());
     if (answer.has("items") && resource.isPresent()) {
       // The store calls every list "List"; typed clients (kubectl describe's Event lookup) need
@@ -108,24 +127,19 @@ public final class SandboxDispatcher extends Dispatcher {
     }
     if (extraFields != null && answer.has("items")) {
       ArrayNode kept = json.createArrayNode();
-      answer
-          .get("items")
-          .forEach(
-              i -> {
-                if (extraFields.matches(i)) {
-                  kept.add(i);
-                }
-              });
+      for (JsonNode item : answer.get("items")) {
+        if (extraFields.matches(item)) {
+          kept.add(item);
+        }
+      }
       ((ObjectNode) answer).set("items", kept);
     }
-    if (wantsTable(request)) {
-      if (resource.isPresent() && path.subresource() == null) {
-        answer =
-            tables.toTable(
-                answer,
-                resource.get().columns(),
-                TableConverter.IncludeObject.fromQuery(path.query().get("includeObject")));
-      }
+    if (wantsTable(request) && resource.isPresent() && path.subresource() == null) {
+      answer =
+          tables.toTable(
+              answer,
+              resource.get().columns(),
+              TableConverter.IncludeObject.fromQuery(path.query().get("includeObject")));
     }
     return jsonResponse(200, answer);
   }
