@@ -25,16 +25,24 @@ class NodeAgentCliRuncTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private RuncFixture runc;
   private Path stateDir;
+  private byte[] hostMountInfoBefore;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws IOException {
     runc = RuncFixture.create();
     stateDir = runc.workDir().resolve("state");
+    hostMountInfoBefore = java.nio.file.Files.readAllBytes(Path.of("/proc/self/mountinfo"));
   }
 
   @AfterEach
-  void tearDown() {
-    runc.close();
+  void tearDown() throws IOException {
+    try {
+      assertThat(java.nio.file.Files.readAllBytes(Path.of("/proc/self/mountinfo")))
+          .as("the host's mountinfo is byte-identical")
+          .isEqualTo(hostMountInfoBefore);
+    } finally {
+      runc.close();
+    }
   }
 
   @Test

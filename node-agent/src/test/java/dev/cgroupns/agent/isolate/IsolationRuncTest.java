@@ -103,6 +103,23 @@ class IsolationRuncTest {
   }
 
   @Test
+  void sharedMountsAreMadeSlaveBeforeTheSwapAndRevertStillWorks() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withSharedPropagation());
+    List<String> originalView = cgroupMountsSeenInside(c);
+    assertThat(c.exec("cat", "/proc/self/mountinfo")).contains(" shared:");
+
+    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+
+    assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
+    assertThat(outcome.notes()).contains("/sys/fs/cgroup is shared; made slave first");
+    assertSeesOnlyItsOwnSubtree(c, true);
+    assertThat(cgroupMountEntriesInside(c))
+        .allSatisfy(m -> assertThat(m.isShared()).as(m.mountPoint()).isFalse());
+    assertThat(isolator.revert(c.identity(), false).result()).isEqualTo(Result.REVERTED);
+    assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
+  }
+
+  @Test
   void runcDefaultContainerIsAlreadyIsolated() {
     RuncContainer c = runc.start(ContainerSpec.plain());
     List<String> before = cgroupMountsSeenInside(c);

@@ -10,13 +10,16 @@ package dev.cgroupns.agent.runc;
  * @param writableCgroupMount true to drop "ro" from runc's own cgroup mount
  * @param traps true to replace mount, umount, sh, nsenter, unshare in the rootfs by traps that
  *     leave a marker file when run
+ * @param sharedPropagation true for rootfsPropagation "rshared": the container's mounts are shared
+ *     (peer groups of their own), as on hosts where everything is shared
  */
 public record ContainerSpec(
     Driver driver,
     boolean cgroupNamespace,
     boolean hostCgroupfs,
     boolean writableCgroupMount,
-    boolean traps) {
+    boolean traps,
+    boolean sharedPropagation) {
 
   /** Kubelet cgroup naming. */
   public enum Driver {
@@ -32,26 +35,35 @@ public record ContainerSpec(
 
   /** runc's defaults: host cgroup namespace, its own read-only bind mounts, cgroupfs names. */
   public static ContainerSpec plain() {
-    return new ContainerSpec(Driver.CGROUPFS, false, false, false, false);
+    return new ContainerSpec(Driver.CGROUPFS, false, false, false, false, false);
   }
 
   public ContainerSpec withDriver(Driver d) {
-    return new ContainerSpec(d, cgroupNamespace, hostCgroupfs, writableCgroupMount, traps);
+    return new ContainerSpec(
+        d, cgroupNamespace, hostCgroupfs, writableCgroupMount, traps, sharedPropagation);
   }
 
   public ContainerSpec withCgroupNamespace() {
-    return new ContainerSpec(driver, true, hostCgroupfs, writableCgroupMount, traps);
+    return new ContainerSpec(
+        driver, true, hostCgroupfs, writableCgroupMount, traps, sharedPropagation);
   }
 
   public ContainerSpec withHostCgroupfs() {
-    return new ContainerSpec(driver, cgroupNamespace, true, writableCgroupMount, traps);
+    return new ContainerSpec(
+        driver, cgroupNamespace, true, writableCgroupMount, traps, sharedPropagation);
   }
 
   public ContainerSpec withWritableCgroupMount() {
-    return new ContainerSpec(driver, cgroupNamespace, hostCgroupfs, true, traps);
+    return new ContainerSpec(driver, cgroupNamespace, hostCgroupfs, true, traps, sharedPropagation);
   }
 
   public ContainerSpec withTraps() {
-    return new ContainerSpec(driver, cgroupNamespace, hostCgroupfs, writableCgroupMount, true);
+    return new ContainerSpec(
+        driver, cgroupNamespace, hostCgroupfs, writableCgroupMount, true, sharedPropagation);
+  }
+
+  public ContainerSpec withSharedPropagation() {
+    return new ContainerSpec(
+        driver, cgroupNamespace, hostCgroupfs, writableCgroupMount, traps, true);
   }
 }

@@ -203,6 +203,9 @@ public final class RuncContainer implements AutoCloseable {
     ((ObjectNode) config.get("root")).put("readonly", false);
     ObjectNode linux = (ObjectNode) config.get("linux");
     linux.put("cgroupsPath", cgroupsPath);
+    if (spec.sharedPropagation()) {
+      linux.put("rootfsPropagation", "rshared");
+    }
     ArrayNode namespaces = (ArrayNode) linux.get("namespaces");
     if (spec.cgroupNamespace()) {
       namespaces.addObject().put("type", "cgroup");
