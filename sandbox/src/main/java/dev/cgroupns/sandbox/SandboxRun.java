@@ -89,39 +89,9 @@ public final class SandboxRun {
     teardown.add("stop the operator", operator::close);
     progress.step("operator running in-process");
 
-    String suffix = Long.toHexString(ProcessHandle.current().pid());
-    SandboxCgroupRoot cgroups = SandboxCgroupRoot.create(suffix);
-    LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
-    teardown.add("remove cgroups under " + cgroups.path(), cgroups::close);
-    RuncRuntime runtime =
-        new RuncRuntime(runc(), workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
-    teardown.add("delete the demo containers", () -> deleteAll(runtime));
-
-    DemoPods pods = new DemoPods(client, runtime, options.nodeName());
-    pods.registerNode();
-    if (!options.embeddedApi()) {
-      teardown.add("delete the demo Pod and Node objects", () -> deleteDemoObjects(client, pods));
-    }
-    AutoCloseable agent =
-        controlPlane.startNodeAgent(api, options.nodeName(), workDir.resolve("agent-state"));
-    teardown.add("stop the node agent", agent::close);
-    progress.step("node agent running in-process for node " + options.nodeName());
-
-    List<DemoContainer> containers =
-        pods.start(
-            options.pods(),
-            c ->
-                progress.step(
-                    "pod "
-                        + c.name().replaceFirst("-" + DemoPods.CONTAINER_NAME + "$", "")
-                        + ": runc container "
-                        + c.containerId().substring(0, 12)
-                        + " (pid "
-                        + c.pid()
-                        + ") in cgroup "
-                        + c.cgroupsPath()));
-    DemoContainer shown = containers.get(0);
-    ContainerViewReader views = new ContainerViewReader(runtime);
+    Demo demo = startDemo(api, client, workDir);
+    DemoContainer shown = demo.containers().get(0);
+    ContainerViewReader views = new ContainerViewReader(demo.runtime());
     ContainerView before = views.read(shown);
     progress.step("recorded what " + shown.name() + " sees before isolation");
 
@@ -159,7 +129,7 @@ public final class SandboxRun {
     progress.step("Ready");
     ContainerView after = views.read(shown);
     Map<String, String> abbreviations = new LinkedHashMap<>();
-    abbreviations.put(cgroups.path(), "$SANDBOX");
+    abbreviations.put(demo.cgroups().path(), "$SANDBOX");
     abbreviations.put(shown.containerId(), shown.containerId().substring(0, 12) + "...");
     progress.text(
         ViewReport.render("what " + shown.name() + " sees", before, after, abbreviations));
@@ -179,6 +149,50 @@ public final class SandboxRun {
             "kubectl delete -f "
                 + options.repository().relativize(options.sample())
                 + "   (the agent reverts; apply it again)"));
+  }
+
+  /** What runs on this machine for the demo. */
+  private record Demo(
+      SandboxCgroupRoot cgroups, RuncRuntime runtime, List<DemoContainer> containers) {}
+
+  /**
+   * The node agent, then the demo pods: cgroups nested under the sandbox's own, runc containers in
+   * them, Pod and Node objects. The agent's undo runs before the containers' (it must not act on
+   * containers being deleted), the cgroups' after them (a cgroup with processes cannot go).
+   */
+  private Demo startDemo(Config api, KubernetesClient client, Path workDir) throws Exception {
+    String suffix = Long.toHexString(ProcessHandle.current().pid());
+    SandboxCgroupRoot cgroups = SandboxCgroupRoot.create(suffix);
+    LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
+    teardown.add("remove cgroups under " + cgroups.path(), cgroups::close);
+    RuncRuntime runtime =
+        new RuncRuntime(runc(), workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
+    teardown.add("delete the demo containers", () -> deleteAll(runtime));
+
+    DemoPods pods = new DemoPods(client, runtime, options.nodeName());
+    pods.registerNode();
+    if (!options.embeddedApi()) {
+      teardown.add("delete the demo Pod and Node objects", () -> deleteDemoObjects(client, pods));
+    }
+    AutoCloseable agent =
+        controlPlane.startNodeAgent(api, options.nodeName(), workDir.resolve("agent-state"));
+    teardown.add("stop the node agent", agent::close);
+    progress.step("node agent running in-process for node " + options.nodeName());
+
+    List<DemoContainer> containers =
+        pods.start(
+            options.pods(),
+            c ->
+                progress.step(
+                    "pod "
+                        + c.name().replaceFirst("-" + DemoPods.CONTAINER_NAME + "$", "")
+                        + ": runc container "
+                        + c.containerId().substring(0, 12)
+                        + " (pid "
+                        + c.pid()
+                        + ") in cgroup "
+                        + c.cgroupsPath()));
+    return new Demo(cgroups, runtime, containers);
   }
 
   private Config connect(Path workDir) {
