@@ -5,13 +5,11 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.operator.status.StatusAggregator;
 import dev.cgroupns.operator.targets.DesiredNodeObjects;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -79,8 +77,6 @@ record InstructionPlan(
   }
 
   static boolean sameSpec(CgroupIsolationNode a, CgroupIsolationNode b) {
-    return Objects.equals(
-        Serialization.jsonMapper().valueToTree(a.getSpec()),
-        Serialization.jsonMapper().valueToTree(b.getSpec()));
+    return Json.same(a.getSpec(), b.getSpec());
   }
 }

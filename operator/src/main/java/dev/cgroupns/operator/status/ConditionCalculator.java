@@ -31,6 +31,8 @@ public final class ConditionCalculator {
   public static final String REASON_WAITING_FOR_AGENTS = "WaitingForAgents";
   public static final String REASON_REVERTING_DESELECTED = "RevertingDeselected";
   public static final String REASON_CONTAINERS_FAILED = "ContainersFailed";
+  public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
+  public static final String REASON_RETRYING = "RetryingAfterError";
 
   // Short enough that three conditions keep the status small, long enough for every violation.
   static final int MAX_MESSAGE = 2048;
@@ -46,6 +48,19 @@ public final class ConditionCalculator {
             .orElseThrow(() -> new IllegalArgumentException("no violations"));
     return Verdict.stalled(
         kind.name(), violations.stream().map(Violation::message).collect(Collectors.joining("; ")));
+  }
+
+  /**
+   * A reconciliation that threw (API errors, timeouts): Reconciling while the framework retries,
+   * Stalled once the retries are used up (the next event or the periodic resync tries again).
+   */
+  public static Verdict failed(Exception error, boolean lastAttempt) {
+    String message =
+        "could not reconcile: "
+            + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+    return lastAttempt
+        ? Verdict.stalled(REASON_RECONCILE_FAILED, message + "; retries exhausted")
+        : Verdict.reconciling(REASON_RETRYING, message + "; retrying");
   }
 
   /** Judges aggregated results: failures stall, pending work reconciles, otherwise ready. */

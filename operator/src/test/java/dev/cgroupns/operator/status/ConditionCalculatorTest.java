@@ -113,6 +113,20 @@ class ConditionCalculatorTest {
   }
 
   @Test
+  void failedReconciliationsRetryThenStall() {
+    Exception error = new IllegalStateException("500 from the API server");
+    assertThat(ConditionCalculator.failed(error, false))
+        .extracting(Verdict::state, Verdict::reason)
+        .containsExactly(Verdict.State.RECONCILING, "RetryingAfterError");
+    Verdict stalled = ConditionCalculator.failed(error, true);
+    assertThat(stalled.state()).isEqualTo(Verdict.State.STALLED);
+    assertThat(stalled.reason()).isEqualTo("ReconcileFailed");
+    assertThat(stalled.message()).contains("500 from the API server");
+    assertThat(ConditionCalculator.failed(new RuntimeException(), true).message())
+        .contains("RuntimeException");
+  }
+
+  @Test
   void hugeMessagesAreCut() {
     List<Condition> conditions =
         ConditionCalculator.conditions(
