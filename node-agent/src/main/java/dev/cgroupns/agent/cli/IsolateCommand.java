@@ -3,6 +3,7 @@ package dev.cgroupns.agent.cli;
 import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationObserver;
 import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.V1MountSource;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -25,17 +26,27 @@ class IsolateCommand extends ContainerCommand {
   @Option(names = "--audit", description = "Report exactly what would change; change nothing.")
   boolean audit;
 
+  @Option(
+      names = "--v1-mounts",
+      defaultValue = "FRESH",
+      description =
+          "How to make the new cgroup v1 mounts: FRESH (fresh mounts from a cgroup namespace"
+              + " rooted at the container, as the design note does; default) or CLONE (clones of"
+              + " the container's cgroup directories: same view, faster).")
+  V1MountSource v1Mounts;
+
   @Override
   int execute(PrintWriter out) {
     TargetOptions.Target target = options.resolve();
     ContainerIsolator isolator =
         new ContainerIsolator(
-            options.procFs(),
-            options.layout(),
-            options.store(),
-            options.referencePid(),
-            Duration.ofSeconds(10),
-            IsolationObserver.NONE);
+                options.procFs(),
+                options.layout(),
+                options.store(),
+                options.referencePid(),
+                Duration.ofSeconds(10),
+                IsolationObserver.NONE)
+            .withV1MountSource(v1Mounts);
     IsolationOutcome outcome = isolator.isolate(target.identity(), !readWrite, audit);
     int exit = ExitCodes.of(outcome.result());
     out.print(

@@ -44,7 +44,8 @@ import java.util.concurrent.CompletableFuture;
  *       unshares a new cgroup namespace (so it is rooted there), and makes FRESH cgroup mounts with
  *       fsopen/fsconfig/fsmount while still in the host's mount namespace. v1 lets a single thread
  *       move, so the rest of the JVM stays where it is. Writing "0" rather than the thread's TID
- *       also spares the kernel a global lock (and an RCU grace period) per hierarchy.
+ *       also spares the kernel a global lock (and an RCU grace period) per hierarchy. {@link
+ *       V1MountSource#CLONE} uses the v2 technique below for v1 too, on request.
  *   <li><b>cgroup v2</b>: a thread cannot join a v2 cgroup alone ({@code cgroup.procs} moves the
  *       whole JVM; {@code cgroup.threads} works only in threaded subtrees). The agent clones the
  *       container's cgroup directory from its own cgroup2 mount with open_tree(OPEN_TREE_CLONE) and
@@ -73,6 +74,7 @@ public final class ContainerIsolator {
   private final int referencePid;
   private final Duration timeout;
   private final IsolationObserver observer;
+  private final V1MountSource v1MountSource;
 
   /**
    * @param referencePid a process in the host's cgroup namespace (by default the agent itself)
@@ -84,12 +86,24 @@ public final class ContainerIsolator {
       int referencePid,
       Duration timeout,
       IsolationObserver observer) {
+    this(procFs, layout, store, referencePid, timeout, observer, V1MountSource.FRESH);
+  }
+
+  private ContainerIsolator(
+      ProcFs procFs,
+      CgroupLayout layout,
+      StateStore store,
+      int referencePid,
+      Duration timeout,
+      IsolationObserver observer,
+      V1MountSource v1MountSource) {
     this.procFs = procFs;
     this.layout = layout;
     this.store = store;
     this.referencePid = referencePid;
     this.timeout = timeout;
     this.observer = observer;
+    this.v1MountSource = v1MountSource;
   }
 
   /** An isolator comparing namespaces with the agent's own, with a 10 s thread timeout. */
@@ -104,7 +118,13 @@ public final class ContainerIsolator {
   }
 
   public ContainerIsolator withObserver(IsolationObserver newObserver) {
-    return new ContainerIsolator(procFs, layout, store, referencePid, timeout, newObserver);
+    return new ContainerIsolator(
+        procFs, layout, store, referencePid, timeout, newObserver, v1MountSource);
+  }
+
+  /** The same isolator making v1 mounts the given way ({@link V1MountSource#FRESH} by default). */
+  public ContainerIsolator withV1MountSource(V1MountSource source) {
+    return new ContainerIsolator(procFs, layout, store, referencePid, timeout, observer, source);
   }
 
   /** Reads the container's state and decides what isolating it would change. Changes nothing. */
@@ -250,7 +270,7 @@ public final class ContainerIsolator {
       Map<Integer, Hierarchy> joined = new LinkedHashMap<>();
       for (int i = 0; i < changes.size(); i++) {
         MountChange change = changes.get(i);
-        if (!change.v2()) {
+        if (!cloned(change)) {
           Path dir = layout.directoryOf(change.hierarchy(), change.targetRoot());
           if (joined.putIfAbsent(change.hierarchy().hierarchyId(), change.hierarchy()) == null) {
             requireThawed(change.hierarchy(), dir);
@@ -306,7 +326,7 @@ public final class ContainerIsolator {
       TargetProcess.verify(procFs, target); // the fds are the target's
       for (int i = 0; i < changes.size(); i++) {
         MountChange change = changes.get(i);
-        if (change.v2()) {
+        if (cloned(change)) {
           String dir = layout.directoryOf(change.hierarchy(), change.targetRoot()).toString();
           newMounts[i] = Kernel.openTreeClone(Linux.AT_FDCWD, dir, dir);
           Kernel.mountSetattr(
@@ -340,6 +360,11 @@ public final class ContainerIsolator {
         Kernel.close(targetFds[0]);
       }
     }
+  }
+
+  /** Whether the new mount is a clone of the container's directory (else a fresh v1 mount). */
+  private boolean cloned(MountChange change) {
+    return change.v2() || v1MountSource == V1MountSource.CLONE;
   }
 
   /** Waits for a thread that was told to stop, keeping the caller's own exception. */

@@ -6,6 +6,7 @@ import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.isolate.IsolationPlan;
 import dev.cgroupns.agent.isolate.MountChange;
 import dev.cgroupns.agent.isolate.StateStore;
+import dev.cgroupns.agent.isolate.V1MountSource;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.runc.ContainerSpec;
@@ -48,25 +49,9 @@ public final class IsolationBench {
       ProcessIdentity id = c.identity();
       int mounts = isolator.plan(id, true).changes().size();
 
-      long[] isolate = new long[agentRounds];
-      long[] revert = new long[agentRounds];
-      long agentCpu = 0;
-      for (int i = -agentRounds / 5; i < agentRounds; i++) { // the first fifth warms the JIT up
-        if (i == 0) {
-          agentCpu = -CpuTime.ownNanos();
-        }
-        long t0 = System.nanoTime();
-        require(isolator.isolate(id, true, false).result(), Result.ISOLATED);
-        long t1 = System.nanoTime();
-        require(isolator.revert(id, false).result(), Result.REVERTED);
-        long t2 = System.nanoTime();
-        if (i >= 0) {
-          isolate[i] = t1 - t0;
-          revert[i] = t2 - t1;
-        }
-      }
-
-      agentCpu += CpuTime.ownNanos();
+      AgentTimes fresh = measureAgent(isolator, id, agentRounds);
+      AgentTimes clone =
+          measureAgent(isolator.withV1MountSource(V1MountSource.CLONE), id, agentRounds);
       long[] shell = new long[shellRounds];
       long shellCpu = 0;
       String script = shellScript(c, layout, isolator.plan(id, true));
@@ -85,25 +70,28 @@ public final class IsolationBench {
         }
       }
 
-      double agentIsolate = medianMillis(isolate);
-      double agentRevert = medianMillis(revert);
-      double agentBoth = medianMillis(sum(isolate, revert));
       double byHand = medianMillis(shell);
       System.out.printf(
-          "container with %d cgroupfs mounts (host cgroupfs exposed), %d agent rounds, %d shell"
-              + " rounds%n",
+          "container with %d cgroupfs mounts (host cgroupfs exposed), %d agent rounds per"
+              + " variant, %d shell rounds%n",
           mounts, agentRounds, shellRounds);
-      printRow("agent isolate", isolate);
-      printRow("agent revert", revert);
-      printRow("agent isolate+revert", sum(isolate, revert));
+      printRow("agent isolate", fresh.isolate);
+      printRow("agent revert", fresh.revert);
+      printRow("agent isolate, v1 CLONE", clone.isolate);
+      printRow("agent revert, v1 CLONE", clone.revert);
       printRow("shell (util-linux)", shell);
       System.out.printf(
-          "ratio shell / agent isolate: %.1fx; shell / agent isolate+revert: %.1fx%n",
-          byHand / agentIsolate, byHand / agentBoth);
+          "ratio shell / agent isolate: %.1fx (v1 CLONE: %.1fx); shell / agent isolate+revert:"
+              + " %.1fx%n",
+          byHand / medianMillis(fresh.isolate),
+          byHand / medianMillis(clone.isolate),
+          byHand / medianMillis(sum(fresh.isolate, fresh.revert)));
       System.out.printf(
-          "CPU time per round: agent isolate+revert %.3f ms (whole JVM, all threads), shell %.3f ms"
-              + " (its processes; clock-tick resolution)%n",
-          agentCpu / 1e6 / agentRounds, shellCpu / 1e6 / shellRounds);
+          "CPU time per round: agent isolate+revert %.3f ms (v1 CLONE %.3f ms; whole JVM, all"
+              + " threads), shell %.3f ms (its processes; clock-tick resolution)%n",
+          fresh.cpuNanos / 1e6 / agentRounds,
+          clone.cpuNanos / 1e6 / agentRounds,
+          shellCpu / 1e6 / shellRounds);
       System.out.printf("load average at the end: %s%n", CpuTime.loadAverage());
     } finally {
       try (var files = Files.list(stateDir)) {
@@ -113,6 +101,32 @@ public final class IsolationBench {
       }
       Files.deleteIfExists(stateDir);
     }
+  }
+
+  /** Wall times of each round and the JVM's CPU time over the measured rounds. */
+  private record AgentTimes(long[] isolate, long[] revert, long cpuNanos) {}
+
+  /** Isolate then revert, {@code rounds} times after a fifth as many warm-up rounds. */
+  private static AgentTimes measureAgent(
+      ContainerIsolator isolator, ProcessIdentity id, int rounds) {
+    long[] isolate = new long[rounds];
+    long[] revert = new long[rounds];
+    long cpu = 0;
+    for (int i = -rounds / 5; i < rounds; i++) {
+      if (i == 0) {
+        cpu = -CpuTime.ownNanos();
+      }
+      long t0 = System.nanoTime();
+      require(isolator.isolate(id, true, false).result(), Result.ISOLATED);
+      long t1 = System.nanoTime();
+      require(isolator.revert(id, false).result(), Result.REVERTED);
+      long t2 = System.nanoTime();
+      if (i >= 0) {
+        isolate[i] = t1 - t0;
+        revert[i] = t2 - t1;
+      }
+    }
+    return new AgentTimes(isolate, revert, cpu + CpuTime.ownNanos());
   }
 
   /**

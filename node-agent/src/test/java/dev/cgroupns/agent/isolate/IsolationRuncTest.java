@@ -79,6 +79,22 @@ class IsolationRuncTest {
   }
 
   @Test
+  void cloneSourceForV1GivesTheSameViewAndRevertsToo() {
+    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    List<String> originalView = cgroupMountsSeenInside(c);
+    ContainerIsolator cloning = isolator.withV1MountSource(V1MountSource.CLONE);
+
+    assertThat(cloning.isolate(c.identity(), true, false).result()).isEqualTo(Result.ISOLATED);
+
+    assertSeesOnlyItsOwnSubtree(c, true);
+    assertThat(isolator.isolate(c.identity(), true, false).result())
+        .as("the fresh-mount isolator sees the same view as already isolated")
+        .isEqualTo(Result.ALREADY_ISOLATED);
+    assertThat(cloning.revert(c.identity(), false).result()).isEqualTo(Result.REVERTED);
+    assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
+  }
+
+  @Test
   void systemdNamedContainerWithWritableBindMountsBecomesReadOnly() {
     RuncContainer c =
         runc.start(
