@@ -5,6 +5,7 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationSpec;
+import dev.cgroupns.api.v1alpha1.IsolationMode;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.api.v1alpha1.PodTarget;
 import dev.cgroupns.operator.naming.Names;
@@ -75,7 +76,9 @@ public final class DesiredNodeObjects {
     nodeSpec.isolationName = meta.getName();
     nodeSpec.isolationGeneration = meta.getGeneration();
     nodeSpec.action = NodeAction.Apply;
-    nodeSpec.mode = spec.mode;
+    // Defaults spelled out: a field left to the API server's defaulting would differ from the
+    // stored object on every comparison, and be rewritten on every reconciliation.
+    nodeSpec.mode = spec.mode == null ? IsolationMode.Enforce : spec.mode;
     nodeSpec.readOnly = spec.readOnlyOrDefault();
     // An empty list rather than null: merge patches then replace an old list instead of keeping it.
     nodeSpec.containers = spec.containers == null ? List.of() : List.copyOf(spec.containers);

@@ -71,11 +71,15 @@ class DesiredNodeObjectsTest {
   }
 
   @Test
-  void absentContainerListBecomesEmptyNotNull() {
+  void defaultsAreSpelledOutSoStoredObjectsCompareEqual() {
     CgroupIsolation isolation = Fixtures.isolation("team-a", "web", null);
-    assertThat(DesiredNodeObjects.build(isolation, twoNodes()).get(0).getSpec().containers)
-        .isNotNull()
-        .isEmpty();
+    isolation.getSpec().mode = null;
+    isolation.getSpec().readOnly = null;
+    var spec = DesiredNodeObjects.build(isolation, twoNodes()).get(0).getSpec();
+    assertThat(spec.containers).isNotNull().isEmpty();
+    assertThat(spec.mode).isEqualTo(IsolationMode.Enforce);
+    assertThat(spec.readOnly).isTrue();
+    assertThat(spec.action).isEqualTo(NodeAction.Apply);
   }
 
   @Test
