@@ -183,6 +183,18 @@ class IsolationRuncTest {
 
     assertThat(c.trapMarkers()).as("traps that ran").isEmpty();
     assertThat(c.rootfs().resolve("bin/mount")).isRegularFile(); // the traps are in place
+    Path plantedClass =
+        c.rootfs()
+            .resolve(
+                Path.of(
+                        MountSwapper.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .getPath())
+                    .toString()
+                    .substring(1));
+    assertThat(plantedClass).as("class path traps are in place").exists();
   }
 
   /** From inside: every cgroupfs mount shows the container's own cgroup, with the given access. */

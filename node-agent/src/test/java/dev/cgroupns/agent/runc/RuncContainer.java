@@ -155,6 +155,7 @@ public final class RuncContainer implements AutoCloseable {
     }
     if (traps) {
       installTraps(rootfs);
+      plantClassPathTraps(rootfs);
     }
   }
 
@@ -182,6 +183,33 @@ public final class RuncContainer implements AutoCloseable {
         target.toFile().setExecutable(true, false);
       }
     }
+  }
+
+  /**
+   * Plants garbage at every path of this JVM's class path inside the rootfs: each .class file of a
+   * class directory and each jar. A JVM thread that entered the container's mount namespace and
+   * then loaded a class or opened a jar by path would get the container's file, fail to load it,
+   * and the isolation would fail (safety rule 1).
+   */
+  private static void plantClassPathTraps(Path rootfs) throws IOException {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path path = Path.of(entry).toAbsolutePath();
+      if (Files.isDirectory(path)) {
+        try (var walk = Files.walk(path)) {
+          for (Path file : walk.filter(f -> f.toString().endsWith(".class")).toList()) {
+            plantGarbage(rootfs, file);
+          }
+        }
+      } else if (Files.isRegularFile(path)) {
+        plantGarbage(rootfs, path);
+      }
+    }
+  }
+
+  private static void plantGarbage(Path rootfs, Path hostPath) throws IOException {
+    Path inside = rootfs.resolve(hostPath.toString().substring(1));
+    Files.createDirectories(inside.getParent());
+    Files.writeString(inside, "planted by the container: not a class file, not a jar\n");
   }
 
   /** Marker files left by traps that ran. */
