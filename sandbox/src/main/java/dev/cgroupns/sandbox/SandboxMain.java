@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
     })
 public final class SandboxMain implements Callable<Integer> {
 
+  /** How long Ctrl-C waits for the main thread to reach a step boundary and clean up. */
+  private static final Duration MAIN_THREAD_GRACE = Duration.ofSeconds(90);
+
   @Option(names = "--once", description = "Exit (and clean up) after Ready and the views.")
   boolean once;
 
@@ -119,12 +122,20 @@ public final class SandboxMain implements Callable<Integer> {
     Progress progress = new Progress(System.out);
     Teardown teardown = new Teardown(progress);
     CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(1);
     Thread onCtrlC =
         new Thread(
             () -> {
-              // Ctrl-C: the JVM exits as soon as the hooks end, so clean up here; on a normal
-              // exit the steps already ran and this does nothing.
+              // Ctrl-C: ask the main thread to stop between two steps and clean up itself, so
+              // nothing is created after the cleanup ran; clean up here only if it does not
+              // finish in time (the JVM exits as soon as this hook returns).
               stop.countDown();
+              try {
+                finished.await(
+                    MAIN_THREAD_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
               teardown.run();
             },
             "sandbox-cleanup");
@@ -132,6 +143,9 @@ public final class SandboxMain implements Callable<Integer> {
     int code;
     try {
       code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
+    } catch (SandboxRun.StoppedException e) {
+      progress.step("stopping (Ctrl-C)");
+      code = 130;
     } catch (Exception e) {
       progress.step("FAILED: " + e.getMessage());
       if (verbose) {
@@ -139,13 +153,20 @@ public final class SandboxMain implements Callable<Integer> {
       }
       code = SandboxRun.FAILED;
     }
-    List<String> failures = teardown.run();
-    if (!failures.isEmpty()) {
-      progress.step("cleanup incomplete: " + failures);
-      return SandboxRun.FAILED;
+    try {
+      List<String> failures = teardown.run();
+      if (!failures.isEmpty()) {
+        progress.step("cleanup incomplete: " + failures);
+        return SandboxRun.FAILED;
+      }
+      progress.step(
+          code == SandboxRun.OK && stop.getCount() > 0
+              ? "done, nothing left behind"
+              : "stopped, nothing left behind");
+      return code;
+    } finally {
+      // Only now may a Ctrl-C hook let the JVM exit: the last line is printed.
+      finished.countDown();
     }
-    progress.step(
-        code == SandboxRun.OK ? "done, nothing left behind" : "stopped, nothing left behind");
-    return code;
   }
 }

@@ -75,26 +75,31 @@ public final class SandboxRun {
     teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));
     LeftoverSweeper.claim(workDir);
 
+    checkStopped();
     Config api = connect(workDir);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(api).build();
     teardown.add("close API client", client::close);
 
+    checkStopped();
     List<String> crds = new CrdInstaller(client).install(options.crds());
     progress.step("installed CRDs " + String.join(", ", crds));
     if (options.apiOnly()) {
       return keepRunning("API endpoint with the CRDs is up", List.of());
     }
 
+    checkStopped();
     AutoCloseable operator = controlPlane.startOperator(api);
     teardown.add("stop the operator", operator::close);
     progress.step("operator running in-process");
 
+    checkStopped();
     Demo demo = startDemo(api, client, workDir);
     DemoContainer shown = demo.containers().get(0);
     ContainerViewReader views = new ContainerViewReader(demo.runtime());
     ContainerView before = views.read(shown);
     progress.step("recorded what " + shown.name() + " sees before isolation");
 
+    checkStopped();
     List<HasMetadata> applied = new ManifestApplier(client).apply(options.sample());
     HasMetadata sample = applied.get(0);
     teardown.add(
@@ -117,7 +122,12 @@ public final class SandboxRun {
                 sample.getMetadata().getNamespace(),
                 sample.getMetadata().getName(),
                 options.readyTimeout(),
-                summary -> progress.step("status: " + summary));
+                summary -> {
+                  checkStopped();
+                  progress.step("status: " + summary);
+                },
+                () -> stop.getCount() == 0);
+    checkStopped();
     if (!ready) {
       progress.step(
           "FAILED: not Ready within "
@@ -127,6 +137,7 @@ public final class SandboxRun {
       return FAILED;
     }
     progress.step("Ready");
+    checkStopped();
     ContainerView after = views.read(shown);
     Map<String, String> abbreviations = new LinkedHashMap<>();
     abbreviations.put(demo.cgroups().path(), "$SANDBOX");
@@ -149,6 +160,20 @@ public final class SandboxRun {
             "kubectl delete -f "
                 + options.repository().relativize(options.sample())
                 + "   (the agent reverts; apply it again)"));
+  }
+
+  /** Thrown at the next step boundary after Ctrl-C. */
+  public static final class StoppedException extends RuntimeException {
+    StoppedException() {
+      super("stopped");
+    }
+  }
+
+  /** Called between steps: after Ctrl-C nothing new is started, the caller cleans up. */
+  private void checkStopped() {
+    if (stop.getCount() == 0) {
+      throw new StoppedException();
+    }
   }
 
   /** What runs on this machine for the demo. */
@@ -174,6 +199,7 @@ public final class SandboxRun {
     if (!options.embeddedApi()) {
       teardown.add("delete the demo Pod and Node objects", () -> deleteDemoObjects(client, pods));
     }
+    checkStopped();
     AutoCloseable agent =
         controlPlane.startNodeAgent(api, options.nodeName(), workDir.resolve("agent-state"));
     teardown.add("stop the node agent", agent::close);
@@ -182,16 +208,18 @@ public final class SandboxRun {
     List<DemoContainer> containers =
         pods.start(
             options.pods(),
-            c ->
-                progress.step(
-                    "pod "
-                        + c.name().replaceFirst("-" + DemoPods.CONTAINER_NAME + "$", "")
-                        + ": runc container "
-                        + c.containerId().substring(0, 12)
-                        + " (pid "
-                        + c.pid()
-                        + ") in cgroup "
-                        + c.cgroupsPath()));
+            c -> {
+              progress.step(
+                  "pod "
+                      + c.name().replaceFirst("-" + DemoPods.CONTAINER_NAME + "$", "")
+                      + ": runc container "
+                      + c.containerId().substring(0, 12)
+                      + " (pid "
+                      + c.pid()
+                      + ") in cgroup "
+                      + c.cgroupsPath());
+              checkStopped();
+            });
     return new Demo(cgroups, runtime, containers);
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /** Follows a CgroupIsolation's status until its Ready condition is True for the current spec. */
@@ -33,14 +34,19 @@ public final class IsolationStatusWatcher {
    * Polls until Ready=True with observedGeneration at the object's generation, reporting every
    * change of the one-line summary.
    *
-   * @return true when Ready, false on timeout
+   * @param giveUp checked on every poll; true ends the wait early
+   * @return true when Ready, false on timeout or when given up
    */
   public boolean awaitReady(
-      String namespace, String name, Duration timeout, Consumer<String> onChange)
+      String namespace,
+      String name,
+      Duration timeout,
+      Consumer<String> onChange,
+      BooleanSupplier giveUp)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = null;
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && !giveUp.getAsBoolean()) {
       GenericKubernetesResource cgi =
           client
               .genericKubernetesResources(CGROUP_ISOLATION)
