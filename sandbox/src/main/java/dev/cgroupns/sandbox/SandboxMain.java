@@ -14,11 +14,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sandbox",
     mixinStandardHelpOptions = true,
+    version = "sandbox 0.1.0",
     description = {
-      "Runs the whole system on this machine: an embedded Kubernetes API endpoint, the CRDs,",
-      "the operator, one node agent and a few demo pods as real runc containers; applies the",
-      "sample CgroupIsolation, waits until Ready and shows what a container saw before and after.",
-      "Needs root, runc and busybox (except with --api-only)."
+      "Runs the whole system on this machine: an embedded Kubernetes API endpoint,",
+      "the CRDs, the operator, one node agent and demo pods as real runc containers.",
+      "Applies the sample CgroupIsolation, waits until Ready and shows what a",
+      "container saw before and sees after. Needs root, runc and busybox-static",
+      "(except with --api-only). Ctrl-C stops it and removes everything it made."
     })
 public final class SandboxMain implements Callable<Integer> {
 
@@ -47,18 +49,21 @@ public final class SandboxMain implements Callable<Integer> {
   @Option(
       names = "--node-name",
       defaultValue = "local",
+      paramLabel = "NAME",
       description = "Node name of the agent and the demo pods (default: ${DEFAULT-VALUE}).")
   String nodeName;
 
   @Option(
       names = "--pods",
       defaultValue = "3",
+      paramLabel = "N",
       description = "Demo pods (default: ${DEFAULT-VALUE}).")
   int pods;
 
   @Option(
       names = "--port",
       defaultValue = "0",
+      paramLabel = "PORT",
       description = "Port of the embedded endpoint on 127.0.0.1 (default: any free port).")
   int port;
 
