@@ -77,9 +77,26 @@ class SandboxCommandTest {
   }
 
   @Test
-  void stoppingARunningSandboxCleansUp() throws Exception {
+  void kubectlDrivesTheRunningSandboxAndStoppingItCleansUp() throws Exception {
+    Requirements.requireKubectl();
     start("--pods", "1");
     awaitOutput("Things to try meanwhile");
+    String running = output();
+    Path kubeconfig = Path.of(match(running, "export KUBECONFIG=(\\S+)"));
+    List<String> runcExec =
+        List.of(match(running, "(runc --root \\S+ exec demo-0-app) ls").split(" "));
+
+    assertThat(kubectl(kubeconfig, "get", "cgi", "demo", "--no-headers").split("\\s+"))
+        .startsWith("demo", "True", "1", "1", "0");
+    assertThat(cgroupMountLines(runcExec))
+        .allMatch(l -> l.contains(" - cgroup") && !l.contains(" / /sys"));
+
+    // Deleting the CgroupIsolation makes the agent revert the container before the finalizer goes.
+    assertThat(kubectl(kubeconfig, "delete", "-f", "manifests/samples/cgroupisolation-basic.yaml"))
+        .contains("deleted");
+    assertThat(cgroupMountLines(runcExec))
+        .isNotEmpty()
+        .allMatch(l -> l.contains(" / /sys/fs/cgroup"));
 
     sandbox.destroy();
     String output = awaitExit();
@@ -150,6 +167,40 @@ class SandboxCommandTest {
     Matcher workDir = Pattern.compile("kubeconfig written to (\\S+)/kubeconfig").matcher(output);
     assertThat(workDir.find()).as(output).isTrue();
     assertThat(Path.of(workDir.group(1))).doesNotExist();
+  }
+
+  private static String match(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as("%s in:%n%s", regex, text).isTrue();
+    return m.group(1);
+  }
+
+  private static String kubectl(Path kubeconfig, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/kubectl"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("HOME", kubeconfig.getParent().toString());
+    return run(pb);
+  }
+
+  /** The container's cgroup mount lines of its own /proc/self/mountinfo. */
+  private static List<String> cgroupMountLines(List<String> runcExec) throws Exception {
+    List<String> command = new ArrayList<>(runcExec);
+    command.addAll(List.of("cat", "/proc/self/mountinfo"));
+    return run(new ProcessBuilder(command).redirectErrorStream(true))
+        .lines()
+        .filter(l -> l.contains(" - cgroup"))
+        .toList();
+  }
+
+  private static String run(ProcessBuilder pb) throws Exception {
+    Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as("%s:%n%s", pb.command(), out).isZero();
+    return out;
   }
 
   private static String section(String output, String title) {
