@@ -36,15 +36,17 @@ import org.junit.jupiter.api.Test;
  * The operator, as production configures it, against fabric8's mock API server in CRUD mode, with
  * {@link FakeAgent}s writing node-object status the way the real agents do.
  *
- * <p>What the mock server cannot show, and where it is covered instead: it has no server-side apply
- * (the operator never uses it: merge patches and plain status patches only, configured in {@link
- * IsolationOperator}), no garbage collection (the operator deletes its node objects itself once the
- * agents confirmed, and owner references, which GC relies on, are asserted here), no admission (the
- * CRD's schema and CEL rules are checked by the API module's schema tests, and the operator
- * re-checks every rule itself, tested in CgroupIsolationValidatorTest and below), field selectors
- * only on name and namespace (the operator uses none; the agents' spec.nodeName pod selector is
- * exercised in the end-to-end tests), and watches that replay all objects (harmless: reconciliation
- * is idempotent).
+ * <p>What the mock server cannot show, and where it is covered instead. No server-side apply: the
+ * operator never uses it (JSON patches and status patches only, configured in {@link
+ * IsolationOperator}). No garbage collection: the operator deletes its node objects itself once the
+ * agents confirmed, and the owner references GC relies on are asserted here. No admission: the
+ * CRD's schema and CEL rules are tested in the API module, and the operator re-checks every rule
+ * itself (CgroupIsolationValidatorTest and below). Field selectors only on name and namespace: the
+ * operator uses none; the agents' spec.nodeName selector runs in the end-to-end tests. Watches
+ * replay every object: harmless, reconciliation is idempotent. No SelfSubjectRulesReview, which
+ * JOSDK's leader election calls at start to check its Lease permissions: leader election is off
+ * here, and its RBAC is checked against the manifests by the deploy tests. JSON merge patches
+ * concatenate arrays: the operator writes with JSON patch, and so does {@link FakeAgent}.
  */
 class IsolationOperatorTest {
   private static final String NS = "team-a";
@@ -159,6 +161,14 @@ class IsolationOperatorTest {
         .extracting(t -> t.uid)
         .contains(uid(web3));
 
+    // A deleted pod simply leaves its node's instructions.
+    client.pods().inNamespace(NS).withName("web-3").delete();
+    await()
+        .until(
+            () -> nodeObject("web", "node-b").map(o -> o.getSpec().pods.size() == 1).orElse(false));
+    new FakeAgent(client, "node-b").actOnAll(ContainerPhase.Isolated);
+    awaitCondition("web", "Ready", "True", "Isolated");
+
     // Relabelled out: the node object is emptied (not deleted) so its agent can revert...
     client.pods().inNamespace(NS).withName("web-1").edit(p -> relabel(p, Map.of("app", "old")));
     await()
@@ -169,7 +179,7 @@ class IsolationOperatorTest {
     new FakeAgent(client, "node-a").actOnAll(ContainerPhase.Isolated);
     await().until(() -> nodeObject("web", "node-a").isEmpty());
     awaitCondition("web", "Ready", "True", "Isolated");
-    assertThat(get("web").getStatus().matched).isEqualTo(2);
+    assertThat(get("web").getStatus().matched).isEqualTo(1);
     assertThat(get("web").getStatus().nodeCount).isEqualTo(1);
     assertThat(uid(web1)).isNotBlank();
   }
@@ -188,6 +198,34 @@ class IsolationOperatorTest {
     assertThat(awaitNodeObject("web", "node-new", 1).getSpec().pods)
         .extracting(t -> t.name)
         .containsExactly("web-9");
+  }
+
+  @Test
+  void aRestartedOperatorRederivesEverythingWithoutRewriting() {
+    create(Fixtures.pod(NS, "web-1", "node-a", WEB));
+    startOperator();
+    create(Fixtures.isolation(NS, "web", WEB));
+    awaitNodeObject("web", "node-a", 1);
+    agentsReport(ContainerPhase.Isolated);
+    awaitCondition("web", "Ready", "True", "Isolated");
+    String objectVersion =
+        nodeObject("web", "node-a").orElseThrow().getMetadata().getResourceVersion();
+    String readySince = condition(get("web"), "Ready").orElseThrow().getLastTransitionTime();
+
+    operator.stop();
+    startOperator();
+
+    await()
+        .during(Duration.ofMillis(500))
+        .until(
+            () ->
+                objectVersion.equals(
+                        nodeObject("web", "node-a")
+                            .orElseThrow()
+                            .getMetadata()
+                            .getResourceVersion())
+                    && readySince.equals(
+                        condition(get("web"), "Ready").orElseThrow().getLastTransitionTime()));
   }
 
   @Test

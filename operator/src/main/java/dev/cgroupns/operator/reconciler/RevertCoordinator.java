@@ -158,8 +158,12 @@ final class RevertCoordinator {
       return;
     }
     try {
+      // By name, not from the cached object: the edit then starts from the latest version and
+      // does not conflict with the framework's own writes (the finalizer).
       client
-          .resource(isolation)
+          .resources(CgroupIsolation.class)
+          .inNamespace(isolation.getMetadata().getNamespace())
+          .withName(isolation.getMetadata().getName())
           .editStatus(
               latest -> {
                 CgroupIsolationStatus status =
