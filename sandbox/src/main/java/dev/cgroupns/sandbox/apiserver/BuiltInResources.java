@@ -16,7 +16,7 @@ public final class BuiltInResources {
         builtIn("", "v1", "namespaces", "Namespace", false, List.of("ns"), List.of("status")),
         builtIn("", "v1", "nodes", "Node", false, List.of("no"), List.of("status")),
         withColumns(
-            builtIn("", "v1", "pods", "Pod", true, List.of("po"), List.of("status")),
+            inCategoryAll(builtIn("", "v1", "pods", "Pod", true, List.of("po"), List.of("status"))),
             List.of(
                 column("Status", "string", 0, ".status.phase"),
                 column("Restarts", "integer", 0, ".status.containerStatuses[0].restartCount"),
@@ -25,7 +25,8 @@ public final class BuiltInResources {
         builtIn("", "v1", "events", "Event", true, List.of("ev"), List.of()),
         builtIn("", "v1", "configmaps", "ConfigMap", true, List.of("cm"), List.of()),
         builtIn("", "v1", "secrets", "Secret", true, List.of(), List.of()),
-        builtIn("", "v1", "services", "Service", true, List.of("svc"), List.of("status")),
+        inCategoryAll(
+            builtIn("", "v1", "services", "Service", true, List.of("svc"), List.of("status"))),
         builtIn("", "v1", "serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of()),
         builtIn(
             "apiextensions.k8s.io",
@@ -52,6 +53,22 @@ public final class BuiltInResources {
         r.categories(),
         r.subresources(),
         columns,
+        r.schema());
+  }
+
+  /** {@code kubectl get all} lists the kinds in category "all" (of these, pods and services). */
+  private static ApiResource inCategoryAll(ApiResource r) {
+    return new ApiResource(
+        r.group(),
+        r.version(),
+        r.plural(),
+        r.singular(),
+        r.kind(),
+        r.namespaced(),
+        r.shortNames(),
+        List.of("all"),
+        r.subresources(),
+        r.columns(),
         r.schema());
   }
 
