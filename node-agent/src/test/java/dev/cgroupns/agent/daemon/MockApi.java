@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ import java.util.stream.Stream;
  *
  * <p>The CRUD server also knows no field selector but metadata.name and metadata.namespace: it
  * answers {@code spec.nodeName=...} with nothing. The interceptor records the agent's pod field
- * selectors and takes them off the request, so the agent sees every pod, as it would if the API
+ * selectors, and the server drops them, so the agent sees every pod, as it would if the API
  * server's filter failed; the agent filters by node itself as well.
  */
 final class MockApi implements AutoCloseable {
@@ -63,7 +64,7 @@ final class MockApi implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new NodeFieldSelectorIgnoringDispatcher(),
             false);
     server.init();
     client = server.createClient();
@@ -127,16 +128,12 @@ final class MockApi implements AutoCloseable {
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
       URI uri = request.uri();
       if (uri.getPath().equals("/api/v1/pods") && uri.getRawQuery() != null) {
-        List<String> kept = new ArrayList<>();
         for (String parameter : uri.getRawQuery().split("&")) {
           if (parameter.startsWith("fieldSelector=")) {
             podFieldSelectors.add(
                 URLDecoder.decode(parameter.substring(14), StandardCharsets.UTF_8));
-          } else {
-            kept.add(parameter);
           }
         }
-        builder.uri(URI.create(uri.toString().replace(uri.getRawQuery(), String.join("&", kept))));
         return;
       }
       if (!"PATCH".equals(request.method()) || !request.uri().getPath().endsWith("/status")) {
@@ -153,6 +150,36 @@ final class MockApi implements AutoCloseable {
       failedStatusPatches.incrementAndGet();
       builder.uri(
           URI.create("http://127.0.0.1:" + errors.getAddress().getPort() + "/fail/" + code));
+    }
+  }
+
+  /**
+   * The CRUD dispatcher, but pod lists and watches ignore a {@code spec.nodeName} field selector
+   * instead of answering it with nothing.
+   */
+  static final class NodeFieldSelectorIgnoringDispatcher extends KubernetesCrudDispatcher {
+    @Override
+    public MockResponse handleGet(String path) {
+      return super.handleGet(withoutNodeSelector(path));
+    }
+
+    @Override
+    public MockResponse handleWatch(String path) {
+      return super.handleWatch(withoutNodeSelector(path));
+    }
+
+    static String withoutNodeSelector(String path) {
+      int query = path.indexOf('?');
+      if (query < 0 || !path.startsWith("/api/v1/pods")) {
+        return path;
+      }
+      List<String> kept = new ArrayList<>();
+      for (String parameter : path.substring(query + 1).split("&")) {
+        if (!parameter.startsWith("fieldSelector=spec.nodeName")) {
+          kept.add(parameter);
+        }
+      }
+      return path.substring(0, query) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
     }
   }
 

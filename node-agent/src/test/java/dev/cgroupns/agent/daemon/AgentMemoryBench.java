@@ -1,0 +1,168 @@
+package dev.cgroupns.agent.daemon;
+
+import static dev.cgroupns.agent.daemon.TestObjects.containerId;
+import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cgroupns.agent.runc.ContainerSpec;
+import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resident memory of a real {@code node-agent run} process at 110 pods, with the DaemonSet's JVM
+ * flags. Not a test (the name keeps surefire from picking it up); run it as root after packaging:
+ *
+ * <pre>
+ * mvn -q -B -pl node-agent package -DskipTests
+ * mvn -q -B -pl node-agent test -Dtest=AgentMemoryBench [-Dbench.pods=110] [-Dbench.real=5] \
+ *     [-Dbench.nmt=true]
+ * </pre>
+ *
+ * The API is the CRUD mock server with 110 running pods on the agent's node, all listed by one
+ * CgroupIsolationNode. {@code bench.real} of them are real runc containers that see the host's
+ * cgroupfs (so the agent isolates them, and re-verifies them every 5 s); the others name containers
+ * that do not run here and are reported as not found. The agent process is sampled for 30 s once
+ * its status covers every pod; the figures are printed (with -Dbench.nmt=true also the JVM's native
+ * memory summary, to see what dominates).
+ */
+class AgentMemoryBench {
+  private static final String NODE = "bench-node";
+
+  @Test
+  void residentMemoryAt110Pods() throws Exception {
+    int podCount = Integer.getInteger("bench.pods", 110);
+    int realCount = Integer.getInteger("bench.real", 5);
+    Path moduleDir = Path.of("").toAbsolutePath();
+    Path lib = moduleDir.resolve("target/lib");
+    if (!Files.isDirectory(lib) && System.getProperty("bench.agentClasspath") == null) {
+      throw new IllegalStateException(
+          "run 'mvn -q -B -pl node-agent package -DskipTests' first (needs " + lib + ")");
+    }
+    try (RuncFixture runc = RuncFixture.create();
+        MockApi api = new MockApi()) {
+      List<Pod> pods = new ArrayList<>();
+      for (int i = 0; i < podCount; i++) {
+        String id =
+            i < realCount
+                ? runc.start(ContainerSpec.plain().withHostCgroupfs()).containerId()
+                : containerId();
+        pods.add(api.client().resource(runningPod("team", "pod-" + i, NODE, id)).create());
+      }
+      CgroupIsolationNode object =
+          api.client()
+              .resource(
+                  TestObjects.nodeObject("team", "bench-" + NODE, NODE, pods.toArray(Pod[]::new)))
+              .create();
+
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.addAll(List.of(daemonSetJvmFlags(moduleDir).split("\\s+")));
+      boolean nmt = Boolean.getBoolean("bench.nmt");
+      if (nmt) {
+        command.add("-XX:NativeMemoryTracking=summary");
+      }
+      command.addAll(
+          List.of(
+              "-cp",
+              System.getProperty(
+                  "bench.agentClasspath",
+                  moduleDir.resolve("target/classes") + File.pathSeparator + lib + "/*"),
+              "dev.cgroupns.agent.cli.NodeAgentMain",
+              "run",
+              "--node-name=" + NODE,
+              "--metrics-port=0",
+              "--resync-interval=5s",
+              "--state-dir=" + runc.workDir().resolve("state")));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  Path.of(System.getProperty("java.io.tmpdir"), "agent-memory-bench.log").toFile());
+      builder.environment().remove("JAVA_TOOL_OPTIONS");
+      builder.environment().put("KUBERNETES_MASTER", api.client().getMasterUrl().toString());
+      builder.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+      builder.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+      builder.environment().put("KUBERNETES_NAMESPACE", "default");
+      Process agent = builder.start();
+      try {
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () -> api.client().resource(object).get().getStatus(),
+                s ->
+                    s != null
+                        && s.containers.size() == podCount
+                        && s.summary.isolated == realCount);
+        long max = 0;
+        long last = 0;
+        for (int i = 0; i < 30; i++) {
+          TimeUnit.SECONDS.sleep(1);
+          last = statusKib(agent.pid(), "VmRSS");
+          max = Math.max(max, last);
+        }
+        long hwm = statusKib(agent.pid(), "VmHWM");
+        if (nmt) {
+          Process jcmd =
+              new ProcessBuilder(
+                      Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                      Long.toString(agent.pid()),
+                      "VM.native_memory",
+                      "summary")
+                  .redirectErrorStream(true)
+                  .start();
+          System.out.println(new String(jcmd.getInputStream().readAllBytes()));
+        }
+        System.out.printf(
+            "node-agent run, %d pods (%d real runc containers isolated, re-verified every 5 s):"
+                + " RSS after 30 s %.1f MiB, max sampled %.1f MiB, peak (VmHWM) %.1f MiB%n",
+            podCount, realCount, last / 1024.0, max / 1024.0, hwm / 1024.0);
+        assertThat(agent.isAlive()).isTrue();
+      } finally {
+        agent.destroy(); // SIGTERM: the agent finishes its pass and exits
+        if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+          agent.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** Runs the bench without JUnit (from the node-agent directory, as root). */
+  public static void main(String[] args) throws Exception {
+    new AgentMemoryBench().residentMemoryAt110Pods();
+  }
+
+  /** JAVA_TOOL_OPTIONS of the agent's DaemonSet, so the figure is the deployed configuration's. */
+  private static String daemonSetJvmFlags(Path moduleDir) throws IOException {
+    Path daemonSet = moduleDir.getParent().resolve("manifests/base/node-agent/daemonset.yaml");
+    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(daemonSet.toFile());
+    for (JsonNode env : root.at("/spec/template/spec/containers/0/env")) {
+      if ("JAVA_TOOL_OPTIONS".equals(env.path("name").asText())) {
+        return env.path("value").asText().trim();
+      }
+    }
+    throw new IllegalStateException("no JAVA_TOOL_OPTIONS in " + daemonSet);
+  }
+
+  private static long statusKib(long pid, String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException(field + " not in /proc/" + pid + "/status");
+  }
+}
