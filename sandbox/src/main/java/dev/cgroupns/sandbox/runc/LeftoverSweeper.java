@@ -3,12 +3,14 @@ package dev.cgroupns.sandbox.runc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +24,11 @@ import java.util.stream.Stream;
 public final class LeftoverSweeper {
 
   public static final String WORK_DIR_PREFIX = "cgroupns-sandbox-";
+
+  /** What a sandbox's cgroup root looks like: SandboxCgroupRoot's name under some own cgroup. */
+  private static final Pattern SANDBOX_CGROUP =
+      Pattern.compile("(/[A-Za-z0-9_.:-]+)*/cgns-sandbox-[0-9a-f]{1,16}");
+
   private static final String OWNER = "owner";
   private static final String CGROUP_ROOT = "cgroup-root";
 
@@ -63,21 +70,25 @@ public final class LeftoverSweeper {
   public void sweep(Consumer<String> report) {
     for (Path dir : candidates()) {
       Optional<ProcessOwner> owner = ProcessOwner.read(dir.resolve(OWNER));
-      if (owner.isEmpty() || owner.get().isAlive()) {
+      if (owner.isEmpty() || owner.get().isAlive() || !ownedByUs(dir)) {
         continue;
       }
       List<String> failures = new ArrayList<>();
       int containers = deleteContainers(dir.resolve("runc-state"), failures);
       List<String> cgroupLines = lines(dir.resolve(CGROUP_ROOT));
-      String cgroupRoot = cgroupLines.isEmpty() ? null : cgroupLines.get(0);
+      // The file is only a hint: anything but a sandbox root, and its own ancestors, is ignored.
+      String cgroupRoot =
+          cgroupLines.isEmpty() || !SANDBOX_CGROUP.matcher(cgroupLines.get(0)).matches()
+              ? null
+              : cgroupLines.get(0);
       if (cgroupRoot != null && failures.isEmpty()) {
         failures.addAll(SandboxCgroupRoot.removeSubtree(hierarchies, cgroupRoot));
         cgroupLines.stream()
             .skip(1)
-            .map(Path::of)
-            .filter(this::belowAHierarchy)
+            .map(a -> Path.of(a).normalize())
+            .filter(a -> isAncestorOf(a, cgroupRoot))
             .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
-            .forEach(a -> SandboxCgroupRoot.removeIfUnused(a.normalize(), failures));
+            .forEach(a -> SandboxCgroupRoot.removeIfUnused(a, failures));
       }
       if (failures.isEmpty()) {
         deleteTree(dir, failures);
@@ -93,10 +104,33 @@ public final class LeftoverSweeper {
     }
   }
 
-  /** Only directories strictly inside a hierarchy are ever removed, whatever the file says. */
-  private boolean belowAHierarchy(Path dir) {
-    Path normal = dir.normalize();
-    return hierarchies.stream().anyMatch(h -> normal.startsWith(h) && !normal.equals(h));
+  /** A directory strictly inside a hierarchy on the way to {@code cgroupRoot}. */
+  private boolean isAncestorOf(Path dir, String cgroupRoot) {
+    for (Path h : hierarchies) {
+      if (dir.startsWith(h) && !dir.equals(h)) {
+        String cgroup = "/" + h.relativize(dir);
+        return cgroupRoot.startsWith(cgroup + "/");
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Work directories are created by root with mode 0700; one owned by anyone else, or open to
+   * others, was not made by the sandbox and its files are not trusted.
+   */
+  private static boolean ownedByUs(Path dir) {
+    try {
+      int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      return uid == currentUid() && (mode & 0077) == 0;
+    } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+      return false;
+    }
+  }
+
+  private static int currentUid() throws IOException {
+    return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
   }
 
   private List<Path> candidates() {
