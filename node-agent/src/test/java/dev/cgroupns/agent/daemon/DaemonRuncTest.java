@@ -62,7 +62,7 @@ class DaemonRuncTest {
   }
 
   @Test
-  void isolatesARealContainerReportsItsViewAndRevertsIt() {
+  void isolatesARealContainerSurvivesRestartsAndRevertsIt() {
     RuncContainer container = runc.start(ContainerSpec.plain().withHostCgroupfs());
     ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
     assertThat(inspector.inspect(container.identity()).exposesMore()).isTrue();
@@ -86,10 +86,30 @@ class DaemonRuncTest {
     assertThat(inspector.inspect(container.identity()).exposesMore()).isFalse();
     assertThat(inspector.inspect(container.identity()).mountState()).isEqualTo(MountState.ReadOnly);
 
+    // A restarted agent re-derives everything from the kernel: "already isolated", no new write.
+    int writes = fx.api.statusPatches();
+    fx.stopDaemon();
+    fx.start();
+    fx.verifyAllNow();
+    assertThat(fx.api.statusPatches()).isEqualTo(writes);
+    assertThat(inspector.inspect(container.identity()).exposesMore()).isFalse();
+
+    // The container restarts: a new container (new ID) behind the same pod is isolated again.
+    container.kill();
+    RuncContainer restarted = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    String restartedId = "containerd://" + restarted.containerId();
+    fx.setContainerStatuses(pod, TestObjects.runningStatus("c0", restarted.containerId()));
+    fx.awaitStatus(
+        object,
+        o ->
+            restartedId.equals(o.getStatus().containers.get(0).containerID)
+                && o.getStatus().containers.get(0).phase == ContainerPhase.Isolated);
+    assertThat(inspector.inspect(restarted.identity()).exposesMore()).isFalse();
+
     fx.editSpec(object, spec -> spec.action = NodeAction.Revert);
     CgroupIsolationNode reverted = fx.awaitStatus(object, o -> o.getStatus().summary.reverted == 1);
 
     assertThat(reverted.getStatus().containers.get(0).phase).isEqualTo(ContainerPhase.Reverted);
-    assertThat(inspector.inspect(container.identity()).exposesMore()).isTrue();
+    assertThat(inspector.inspect(restarted.identity()).exposesMore()).isTrue();
   }
 }
