@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -302,15 +304,7 @@ class IsolationOperatorTest {
     agentsReport(ContainerPhase.Isolated);
     awaitCondition("web", "Ready", "True", "Isolated");
 
-    client
-        .resources(CgroupIsolation.class)
-        .inNamespace(NS)
-        .withName("web")
-        .edit(
-            i -> {
-              i.getSpec().containers = List.of("sidecar");
-              return i;
-            });
+    mergePatch("{\"spec\":{\"containers\":[\"sidecar\"]}}");
 
     await()
         .until(
@@ -449,17 +443,11 @@ class IsolationOperatorTest {
 
     client.resource(get("web")).delete();
     await().until(() -> allActions("web").equals(List.of(NodeAction.Revert)));
-    client
-        .resources(CgroupIsolation.class)
-        .inNamespace(NS)
-        .withName("web")
-        .edit(
-            i -> {
-              i.getMetadata()
-                  .getAnnotations()
-                  .put(CgroupIsolationReconciler.FORCE_DELETE_ANNOTATION, "true");
-              return i;
-            });
+    // As `kubectl annotate` does: a merge patch, no resourceVersion to conflict with the operator.
+    mergePatch(
+        "{\"metadata\":{\"annotations\":{\""
+            + CgroupIsolationReconciler.FORCE_DELETE_ANNOTATION
+            + "\":\"true\"}}}");
 
     await().until(() -> get("web") == null);
     assertThat(awaitEvent(isolation, "ForceDeleted").getMessage()).contains("node-a");
@@ -475,6 +463,14 @@ class IsolationOperatorTest {
 
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T create(T object) {
     return client.resource(object).create();
+  }
+
+  private void mergePatch(String patch) {
+    client
+        .resources(CgroupIsolation.class)
+        .inNamespace(NS)
+        .withName("web")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
   private CgroupIsolation get(String name) {

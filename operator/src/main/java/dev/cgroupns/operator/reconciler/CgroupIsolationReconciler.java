@@ -76,6 +76,7 @@ public class CgroupIsolationReconciler
   private final Clock clock;
   private volatile IsolationEventSources sources;
   private volatile NodeObjectWriter writer;
+  private volatile StatusWriter statusWriter;
 
   public CgroupIsolationReconciler(OperatorSettings settings, EventRecorder events, Clock clock) {
     this.validator = new CgroupIsolationValidator(settings.allowReadWrite());
@@ -102,6 +103,7 @@ public class CgroupIsolationReconciler
       EventSourceContext<CgroupIsolation> context) {
     sources = new IsolationEventSources(context);
     writer = new NodeObjectWriter(context.getClient());
+    statusWriter = new StatusWriter(context.getClient());
     return List.copyOf(sources.all());
   }
 
@@ -162,11 +164,18 @@ public class CgroupIsolationReconciler
                 verdict,
                 generation,
                 clock.instant()));
-    if (previous != null && Json.same(previous, status)) {
-      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    if (previous == null || !Json.same(previous, status)) {
+      try {
+        statusWriter.replace(isolation, status);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "{}/{}: could not record the failure in the status: {}",
+            isolation.getMetadata().getNamespace(),
+            isolation.getMetadata().getName(),
+            e.getMessage());
+      }
     }
-    isolation.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(isolation);
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   /** Deletion; see {@link RevertCoordinator}. */
@@ -177,7 +186,7 @@ public class CgroupIsolationReconciler
         context.getSecondaryResources(CgroupIsolationNode.class),
         sources.liveNodes(),
         writer,
-        context.getClient());
+        statusWriter);
   }
 
   private Collection<CgroupIsolationNode> write(
@@ -207,10 +216,9 @@ public class CgroupIsolationReconciler
         new ArrayList<>(
             ConditionCalculator.conditions(
                 previousConditions, verdict, generation, clock.instant()));
-    if (previous != null && Json.same(previous, status)) {
-      return UpdateControl.noUpdate();
+    if (previous == null || !Json.same(previous, status)) {
+      statusWriter.replace(isolation, status);
     }
-    isolation.setStatus(status);
-    return UpdateControl.patchStatus(isolation);
+    return UpdateControl.noUpdate();
   }
 }

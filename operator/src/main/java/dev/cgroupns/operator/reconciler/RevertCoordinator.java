@@ -9,7 +9,6 @@ import dev.cgroupns.operator.events.EventRecorder;
 import dev.cgroupns.operator.status.ConditionCalculator;
 import dev.cgroupns.operator.status.Verdict;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +61,7 @@ final class RevertCoordinator {
       Collection<CgroupIsolationNode> objects,
       Set<String> liveNodes,
       NodeObjectWriter writer,
-      KubernetesClient client) {
+      StatusWriter statusWriter) {
     if (forceDelete(isolation)) {
       List<String> unconfirmed = unconfirmedNodes(objects, liveNodes);
       events.warning(
@@ -110,7 +109,7 @@ final class RevertCoordinator {
       deleteAll(current, writer);
       return DeleteControl.defaultDelete();
     }
-    reportReverting(isolation, client, unconfirmed, left);
+    reportReverting(isolation, statusWriter, unconfirmed, left);
     LOG.info(
         "{}/{}: waiting up to {}s for agents on {} node(s) to confirm the revert",
         isolation.getMetadata().getNamespace(),
@@ -138,7 +137,10 @@ final class RevertCoordinator {
    * only loses the courtesy, never the revert.
    */
   private void reportReverting(
-      CgroupIsolation isolation, KubernetesClient client, List<String> unconfirmed, Duration left) {
+      CgroupIsolation isolation,
+      StatusWriter statusWriter,
+      List<String> unconfirmed,
+      Duration left) {
     CgroupIsolationStatus previous = isolation.getStatus();
     List<Condition> before = previous == null ? List.of() : previous.conditions;
     long generation = Objects.requireNonNullElse(isolation.getMetadata().getGeneration(), 0L);
@@ -158,20 +160,9 @@ final class RevertCoordinator {
       return;
     }
     try {
-      // By name, not from the cached object: the edit then starts from the latest version and
-      // does not conflict with the framework's own writes (the finalizer).
-      client
-          .resources(CgroupIsolation.class)
-          .inNamespace(isolation.getMetadata().getNamespace())
-          .withName(isolation.getMetadata().getName())
-          .editStatus(
-              latest -> {
-                CgroupIsolationStatus status =
-                    latest.getStatus() == null ? new CgroupIsolationStatus() : latest.getStatus();
-                status.conditions = new ArrayList<>(after);
-                latest.setStatus(status);
-                return latest;
-              });
+      CgroupIsolationStatus latest = statusWriter.latest(isolation);
+      latest.conditions = new ArrayList<>(after);
+      statusWriter.replace(isolation, latest);
     } catch (RuntimeException e) {
       LOG.warn(
           "{}/{}: could not report the revert in progress: {}",
