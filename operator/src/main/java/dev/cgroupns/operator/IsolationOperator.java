@@ -37,8 +37,8 @@ public final class IsolationOperator {
             overrider -> {
               overrider
                   .withKubernetesClient(client)
-                  // Status is patched as a whole by its only writer, with a JSON merge patch;
-                  // server-side apply buys nothing here and is missing from some API servers.
+                  // No server-side apply anywhere: the finalizer is added with a plain patch,
+                  // and the reconciler writes status itself, whole (see StatusWriter).
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withPreviousAnnotationForDependentResources(false)

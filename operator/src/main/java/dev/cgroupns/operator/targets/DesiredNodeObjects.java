@@ -80,7 +80,7 @@ public final class DesiredNodeObjects {
     // stored object on every comparison, and be rewritten on every reconciliation.
     nodeSpec.mode = spec.mode == null ? IsolationMode.Enforce : spec.mode;
     nodeSpec.readOnly = spec.readOnlyOrDefault();
-    // An empty list rather than null: merge patches then replace an old list instead of keeping it.
+    // An empty list rather than null, so a stored object with an empty list compares equal.
     nodeSpec.containers = spec.containers == null ? List.of() : List.copyOf(spec.containers);
     nodeSpec.pods = new ArrayList<>(pods);
     object.setSpec(nodeSpec);
