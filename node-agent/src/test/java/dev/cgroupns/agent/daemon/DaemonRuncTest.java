@@ -16,7 +16,9 @@ import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
 import dev.cgroupns.api.v1alpha1.MountState;
 import dev.cgroupns.api.v1alpha1.NodeAction;
+import dev.cgroupns.api.validation.CrdValidator;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +84,11 @@ class DaemonRuncTest {
         .allMatch(p -> p.endsWith(container.containerId()));
     assertThat(result.view.mounts).isNotEmpty();
     assertThat(result.view.mounts).allMatch(m -> m.readOnly && !m.exposesMore);
+    // What the real engine reported fits the CRD's schema and rules.
+    assertThat(
+            CrdValidator.forCommittedCrds()
+                .validateCreate(Serialization.jsonMapper().valueToTree(isolated)))
+        .isEmpty();
     // The kernel agrees, read independently of the daemon.
     assertThat(inspector.inspect(container.identity()).exposesMore()).isFalse();
     assertThat(inspector.inspect(container.identity()).mountState()).isEqualTo(MountState.ReadOnly);
