@@ -63,6 +63,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   private boolean stopping;
 
+  /** Set by the resync timer; the worker cleans the engine's stale state before its next batch. */
+  private volatile boolean housekeepingDue;
+
   /** Passes over single objects completed so far (tests wait on it instead of on time). */
   private final AtomicLong passes = new AtomicLong();
 
@@ -105,7 +108,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     worker.start();
     watches.start();
     long resync = config.resyncInterval().toMillis();
-    timer.scheduleAtFixedRate(() -> requestAll(true), resync, resync, TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(this::resync, resync, resync, TimeUnit.MILLISECONDS);
   }
 
   /** How many passes over single objects have completed. */
@@ -151,6 +154,12 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   @Override
   public void podChanged(Pod pod) {
     requestAll(false);
+  }
+
+  /** The periodic verification of every object, with the engine's housekeeping before it. */
+  private void resync() {
+    housekeepingDue = true;
+    requestAll(true);
   }
 
   /** Marks every object dirty. */
@@ -216,6 +225,10 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     PodSnapshot pods = new PodSnapshot(config.nodeName(), watches.pods());
     ClaimIndex claims = ClaimIndex.of(watches.objects());
     Supplier<ContainerEngine.Snapshot> snapshot = memoize(engine::snapshot);
+    if (housekeepingDue) {
+      housekeepingDue = false;
+      engine.removeStaleState();
+    }
     for (CgroupIsolationNode object : gone) {
       try {
         reconciler.revertOrphans(object, claims, snapshot);

@@ -76,6 +76,17 @@ final class FakeEngine implements ContainerEngine {
     return calls.stream().filter(c -> c.endsWith(":" + containerId)).count();
   }
 
+  private final AtomicInteger housekeeping = new AtomicInteger();
+
+  @Override
+  public void removeStaleState() {
+    housekeeping.incrementAndGet();
+  }
+
+  int housekeepingRuns() {
+    return housekeeping.get();
+  }
+
   @Override
   public synchronized Snapshot snapshot() {
     Map<String, ProcessIdentity> copy = new HashMap<>(running);

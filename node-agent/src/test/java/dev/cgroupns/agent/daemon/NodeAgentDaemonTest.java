@@ -293,6 +293,7 @@ class NodeAgentDaemonTest {
 
     fx.awaitStatus(object, o -> o.getStatus().containers.get(0).message.contains("drift"));
     assertThat(fx.engine.isIsolated(a0)).isTrue();
+    assertThat(fx.engine.housekeepingRuns()).isPositive();
   }
 
   @Test

@@ -27,6 +27,12 @@ public interface ContainerEngine {
   /** Puts back the cgroupfs mounts recorded when the container was isolated. */
   EngineOutcome revert(ProcessIdentity init);
 
+  /**
+   * Forgets node-local state (revert records, locks) of containers that no longer run. Called
+   * periodically; never touches a container that runs.
+   */
+  default void removeStaleState() {}
+
   /** Running containers by ID. */
   interface Snapshot {
     /** The init process of a container, empty when none of its processes runs. */

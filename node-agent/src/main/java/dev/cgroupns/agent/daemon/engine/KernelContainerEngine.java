@@ -21,6 +21,7 @@ import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,12 +39,20 @@ public final class KernelContainerEngine implements ContainerEngine {
   private static final Logger LOG = LoggerFactory.getLogger(KernelContainerEngine.class);
   private static final Duration THREAD_TIMEOUT = Duration.ofSeconds(10);
 
+  private final ProcFs procFs;
+  private final StateStore store;
   private final ContainerProcessFinder finder;
   private final ContainerIsolator isolator;
   private final ContainerInspector inspector;
 
   public KernelContainerEngine(
-      ContainerProcessFinder finder, ContainerIsolator isolator, ContainerInspector inspector) {
+      ProcFs procFs,
+      StateStore store,
+      ContainerProcessFinder finder,
+      ContainerIsolator isolator,
+      ContainerInspector inspector) {
+    this.procFs = procFs;
+    this.store = store;
     this.finder = finder;
     this.isolator = isolator;
     this.inspector = inspector;
@@ -61,15 +70,13 @@ public final class KernelContainerEngine implements ContainerEngine {
       Path procRoot, Path cgroupRoot, Path stateDir, int referencePid) {
     ProcFs procFs = new ProcFs(procRoot);
     CgroupLayout layout = CgroupLayout.detect(procFs, cgroupRoot);
+    StateStore store = new StateStore(stateDir);
     return new KernelContainerEngine(
+        procFs,
+        store,
         new ContainerProcessFinder(procFs),
         new ContainerIsolator(
-            procFs,
-            layout,
-            new StateStore(stateDir),
-            referencePid,
-            THREAD_TIMEOUT,
-            IsolationObserver.NONE),
+            procFs, layout, store, referencePid, THREAD_TIMEOUT, IsolationObserver.NONE),
         new ContainerInspector(procFs, referencePid, THREAD_TIMEOUT));
   }
 
@@ -77,6 +84,18 @@ public final class KernelContainerEngine implements ContainerEngine {
   public Snapshot snapshot() {
     Map<String, ContainerProcess> running = finder.scanAll();
     return id -> Optional.ofNullable(running.get(id)).map(ContainerProcess::init);
+  }
+
+  @Override
+  public void removeStaleState() {
+    try {
+      List<ProcessIdentity> removed = store.removeStale(procFs);
+      if (!removed.isEmpty()) {
+        LOG.info("removed the state of {} containers that no longer run", removed.size());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not clean the state directory: {}", e.toString());
+    }
   }
 
   @Override
