@@ -99,6 +99,20 @@ final class NodeObjectReconciler {
       ClaimIndex claims,
       boolean verifyAll,
       Supplier<ContainerEngine.Snapshot> snapshot) {
+    long start = System.nanoTime();
+    try {
+      return pass(object, pods, claims, verifyAll, snapshot);
+    } finally {
+      metrics.passDuration().record(Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private Outcome pass(
+      CgroupIsolationNode object,
+      PodSnapshot pods,
+      ClaimIndex claims,
+      boolean verifyAll,
+      Supplier<ContainerEngine.Snapshot> snapshot) {
     String uid = object.getMetadata().getUid();
     if (object.getSpec() == null || !nodeName.equals(object.getSpec().nodeName)) {
       // The label selected it, but its spec names another node: never act on another node's

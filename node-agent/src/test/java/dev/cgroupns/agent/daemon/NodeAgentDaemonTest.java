@@ -412,6 +412,7 @@ class NodeAgentDaemonTest {
         .contains("cgroupns_agent_failures_total{reason=\"ContainerBusy\"} 1.0")
         .contains("cgroupns_agent_isolation_latency_seconds_bucket")
         .contains("cgroupns_agent_drift_repairs_total 0.0")
+        .containsPattern("cgroupns_agent_pass_duration_seconds_count [1-9]")
         .doesNotContain("team")
         .doesNotContain(a0);
 
