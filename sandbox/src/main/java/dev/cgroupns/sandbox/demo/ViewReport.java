@@ -18,34 +18,27 @@ public final class ViewReport {
    */
   public static String render(
       String title, ContainerView before, ContainerView after, Map<String, String> abbreviations) {
-    StringBuilder out = new StringBuilder();
-    out.append("=== ").append(title).append(" ===\n");
-    abbreviations.forEach(
-        (full, shortName) ->
-            out.append("(").append(shortName).append(" = ").append(full).append(")\n"));
-    section(out, "/proc/self/cgroup", before.procSelfCgroup(), after.procSelfCgroup());
-    section(out, "cgroup mounts (mount point, root, type, access)", mounts(before), mounts(after));
+    StringBuilder body = new StringBuilder();
+    section(body, "/proc/self/cgroup", before.procSelfCgroup(), after.procSelfCgroup());
+    section(body, "cgroup mounts (mount point, root, type, access)", mounts(before), mounts(after));
     section(
-        out,
+        body,
         "ls /sys/fs/cgroup",
         List.of(String.join(" ", before.topLevel())),
         List.of(String.join(" ", after.topLevel())));
     section(
-        out,
+        body,
         "cgroup directories it can reach under /sys/fs/cgroup",
         List.of(Integer.toString(before.visibleCgroups())),
         List.of(Integer.toString(after.visibleCgroups())));
-    section(out, "sample listing (find -maxdepth 2 -type d)", before.sample(), after.sample());
-    String text = out.toString();
+    section(body, "sample listing (find -maxdepth 2 -type d)", before.sample(), after.sample());
+    String shortened = body.toString();
+    StringBuilder out = new StringBuilder("=== ").append(title).append(" ===\n");
     for (Map.Entry<String, String> a : abbreviations.entrySet()) {
-      String legend = "(" + a.getValue() + " = " + a.getKey() + ")\n";
-      int legendEnd = text.indexOf(legend) + legend.length();
-      text =
-          text.substring(0, legendEnd)
-              + text.substring(legendEnd).replace(a.getKey(), a.getValue());
+      out.append("(").append(a.getValue()).append(" = ").append(a.getKey()).append(")\n");
+      shortened = shortened.replace(a.getKey(), a.getValue());
     }
-    out.setLength(0);
-    out.append(text);
+    out.append(shortened);
     if (before.procSelfCgroup().equals(after.procSelfCgroup())) {
       out.append(
           "note: /proc/self/cgroup keeps host paths for processes started before isolation: no"
