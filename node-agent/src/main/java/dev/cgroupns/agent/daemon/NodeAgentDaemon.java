@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +54,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private final Thread worker;
   private final ScheduledExecutorService timer;
 
+  /** Where a pass's engine calls run, {@code parallelism} at a time. */
+  private final ExecutorService engineThreads;
+
   private final Object lock = new Object();
 
   /** Dirty objects by namespace/name key; true when the pass must verify every container. */
@@ -79,6 +83,16 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     this.config = config;
     this.engine = engine;
     AgentMetrics metrics = new AgentMetrics(registry);
+    AtomicLong engineThreadCount = new AtomicLong();
+    this.engineThreads =
+        Executors.newFixedThreadPool(
+            config.parallelism(),
+            r -> {
+              Thread thread =
+                  new Thread(r, "node-agent-engine-" + engineThreadCount.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     this.reconciler =
         new NodeObjectReconciler(
             config.nodeName(),
@@ -89,7 +103,8 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
             new StatusWriter(client, metrics, config.writeRetry()),
             metrics,
             config.heartbeat(),
-            clock);
+            clock,
+            engineThreads);
     this.watches = new NodeWatches(client, config.nodeName(), this);
     this.worker = new Thread(this::work, "node-agent-passes");
     this.timer =
@@ -319,6 +334,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    engineThreads.shutdown();
     ops.close();
     LOG.info("node agent stopped");
   }

@@ -31,7 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +65,7 @@ final class NodeObjectReconciler {
   private final AgentMetrics metrics;
   private final Duration heartbeat;
   private final Clock clock;
+  private final ExecutorService engineThreads;
 
   /** By object UID: the status the last pass computed, and the last one known to be stored. */
   private final Map<String, CgroupIsolationNodeStatus> computed = new ConcurrentHashMap<>();
@@ -75,7 +80,8 @@ final class NodeObjectReconciler {
       StatusWriter writer,
       AgentMetrics metrics,
       Duration heartbeat,
-      Clock clock) {
+      Clock clock,
+      ExecutorService engineThreads) {
     this.nodeName = nodeName;
     this.agentName = agentName;
     this.resolver = resolver;
@@ -83,6 +89,7 @@ final class NodeObjectReconciler {
     this.writer = writer;
     this.metrics = metrics;
     this.heartbeat = heartbeat;
+    this.engineThreads = engineThreads;
     this.clock = clock;
   }
 
@@ -138,17 +145,20 @@ final class NodeObjectReconciler {
 
     PassPlan plan = resolver.resolve(object, pods, previous, claims);
     List<ContainerResult> results = new ArrayList<>(plan.decided());
+    List<Callable<Optional<ContainerResult>>> engineWork = new ArrayList<>();
     for (ContainerTarget target : plan.apply()) {
       Optional<ContainerResult> before = Optional.ofNullable(previousByKey.get(target.key()));
       if (!verifying && settled(before, target)) {
         results.add(before.get());
         continue;
       }
-      results.add(isolate(target, before, sameInstructions, snapshot));
+      engineWork.add(() -> Optional.of(isolate(target, before, sameInstructions, snapshot)));
     }
     for (RevertTarget target : plan.revert()) {
-      revert(target, snapshot).ifPresent(results::add);
+      engineWork.add(() -> revert(target, snapshot));
     }
+    // Engine results come after the decided ones: for the same container they win.
+    results.addAll(runAll(engineWork, snapshot));
 
     Instant now = clock.instant();
     String lastVerified =
@@ -201,6 +211,30 @@ final class NodeObjectReconciler {
                       r.pod,
                       r.message));
     }
+  }
+
+  /**
+   * Runs the engine calls of a pass on the engine threads and waits for all of them: a pass never
+   * ends with a container half-done. The /proc snapshot is taken once, before.
+   */
+  private List<ContainerResult> runAll(
+      List<Callable<Optional<ContainerResult>>> work, Supplier<ContainerEngine.Snapshot> snapshot) {
+    if (work.isEmpty()) {
+      return List.of();
+    }
+    snapshot.get();
+    List<ContainerResult> results = new ArrayList<>();
+    try {
+      for (Future<Optional<ContainerResult>> done : engineThreads.invokeAll(work)) {
+        done.get().ifPresent(results::add);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while containers were being isolated", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("an engine call failed unexpectedly", e.getCause());
+    }
+    return results;
   }
 
   /** Drops what is remembered about a deleted object. */

@@ -99,6 +99,13 @@ public final class RunCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
+  @Option(
+      names = "--parallelism",
+      defaultValue = "${env:PARALLELISM:-4}",
+      description =
+          "Containers isolated at once within a pass (env PARALLELISM; default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
   @Override
   public Integer call() throws Exception {
     if (nodeName == null || nodeName.isBlank()) {
@@ -120,6 +127,7 @@ public final class RunCommand implements Callable<Integer> {
             resyncInterval,
             heartbeat,
             defaults.batchDelay(),
+            parallelism,
             RetryPolicy.DEFAULT,
             defaults.shutdownTimeout());
     KernelContainerEngine engine =

@@ -27,6 +27,7 @@ final class DaemonFixture implements AutoCloseable {
   final MockApi api = new MockApi();
   final FakeEngine engine = new FakeEngine();
   private final ContainerEngine engineUnderTest;
+  private Duration batchDelay = Duration.ofMillis(20);
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private NodeAgentDaemon daemon;
 
@@ -41,6 +42,11 @@ final class DaemonFixture implements AutoCloseable {
   }
 
   static DaemonConfig config(Duration resync) {
+    return config(resync, Duration.ofMillis(20));
+  }
+
+  /** The test configuration; {@code batchDelay} as the production default for benchmarks. */
+  static DaemonConfig config(Duration resync, Duration batchDelay) {
     return new DaemonConfig(
         TestObjects.NODE,
         AGENT_NAMESPACE,
@@ -51,9 +57,16 @@ final class DaemonFixture implements AutoCloseable {
         0,
         resync,
         Duration.ofMinutes(10),
-        Duration.ofMillis(20),
+        batchDelay,
+        DaemonConfig.DEFAULT_PARALLELISM,
         new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(200)),
         Duration.ofSeconds(10));
+  }
+
+  /** Uses the production default batch delay instead of the tests' short one. */
+  DaemonFixture withProductionBatchDelay() {
+    batchDelay = DaemonConfig.defaults(TestObjects.NODE, null, null).batchDelay();
+    return this;
   }
 
   NodeAgentDaemon start() {
@@ -64,7 +77,11 @@ final class DaemonFixture implements AutoCloseable {
     try {
       daemon =
           new NodeAgentDaemon(
-              config(resync), api.agentClient(), engineUnderTest, registry, Clock.systemUTC());
+              config(resync, batchDelay),
+              api.agentClient(),
+              engineUnderTest,
+              registry,
+              Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
