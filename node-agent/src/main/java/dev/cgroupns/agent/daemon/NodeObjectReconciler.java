@@ -261,7 +261,15 @@ final class NodeObjectReconciler {
                   + " is not the host's /proc)");
     } else {
       try {
-        outcome = engine.isolate(init.get(), target.readOnly(), target.audit());
+        // An unchanged container the status already describes need not be read again.
+        boolean describe =
+            before
+                .map(
+                    r ->
+                        r.view == null
+                            || !Objects.equals(r.containerID, target.statusContainerId()))
+                .orElse(true);
+        outcome = engine.isolate(init.get(), target.readOnly(), target.audit(), describe);
       } catch (RuntimeException e) {
         LOG.error("engine failed on {} of pod {}", target.container(), target.podName(), e);
         outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());

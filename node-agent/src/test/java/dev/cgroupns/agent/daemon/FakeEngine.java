@@ -106,7 +106,8 @@ final class FakeEngine implements ContainerEngine {
   private volatile CountDownLatch gate;
 
   @Override
-  public EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit) {
+  public EngineOutcome isolate(
+      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe) {
     CountDownLatch g = gate;
     if (g != null) {
       entered.countDown();

@@ -22,7 +22,7 @@ public interface ContainerEngine {
    * Calling it on a container that is already isolated changes nothing and says so: this is also
    * how drift is detected and repaired.
    */
-  EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit);
+  EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit, boolean describe);
 
   /** Puts back the cgroupfs mounts recorded when the container was isolated. */
   EngineOutcome revert(ProcessIdentity init);

@@ -99,7 +99,8 @@ public final class KernelContainerEngine implements ContainerEngine {
   }
 
   @Override
-  public EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit) {
+  public EngineOutcome isolate(
+      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe) {
     Long pid = (long) init.pid();
     IsolationOutcome outcome;
     try {
@@ -127,7 +128,8 @@ public final class KernelContainerEngine implements ContainerEngine {
     }
     String detail =
         kind == Kind.WOULD_CHANGE ? String.join("; ", outcome.changes()) : outcome.result().text();
-    return EngineOutcome.of(kind, pid, facts(init), detail);
+    boolean changedOrWould = kind == Kind.ISOLATED || kind == Kind.WOULD_CHANGE;
+    return EngineOutcome.of(kind, pid, describe || changedOrWould ? facts(init) : null, detail);
   }
 
   @Override
