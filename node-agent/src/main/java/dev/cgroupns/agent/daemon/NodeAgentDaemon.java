@@ -67,6 +67,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   private boolean stopping;
 
+  /** True while the worker runs a batch (guarded by {@link #lock}). */
+  private boolean busy;
+
   /** Set by the resync timer; the worker cleans the engine's stale state before its next batch. */
   private volatile boolean housekeepingDue;
 
@@ -124,6 +127,13 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     watches.start();
     long resync = config.resyncInterval().toMillis();
     timer.scheduleAtFixedRate(this::resync, resync, resync, TimeUnit.MILLISECONDS);
+  }
+
+  /** True when nothing is queued and no batch runs: every event so far has been acted on. */
+  boolean idle() {
+    synchronized (lock) {
+      return !busy && dirty.isEmpty() && deleted.isEmpty();
+    }
   }
 
   /** How many passes over single objects have completed. */
@@ -212,8 +222,15 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
           dirty.clear();
           gone = new ArrayList<>(deleted);
           deleted.clear();
+          busy = true;
         }
-        runBatch(batch, gone);
+        try {
+          runBatch(batch, gone);
+        } finally {
+          synchronized (lock) {
+            busy = false;
+          }
+        }
       }
     } catch (RuntimeException | Error e) {
       LOG.error("the pass loop died; liveness will fail and the kubelet restarts the agent", e);

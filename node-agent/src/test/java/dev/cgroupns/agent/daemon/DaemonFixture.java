@@ -163,7 +163,9 @@ final class DaemonFixture implements AutoCloseable {
   void verifyAllNow() {
     long before = daemon.completedPasses();
     daemon.requestAll(true);
-    await().atMost(Duration.ofSeconds(20)).until(() -> daemon.completedPasses() > before);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> daemon.completedPasses() > before && daemon.idle());
   }
 
   @Override
