@@ -3,8 +3,8 @@ package dev.cgroupns.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cgroupns.agent.testing.Requirements;
 import dev.cgroupns.sandbox.testing.MachineState;
-import dev.cgroupns.sandbox.testing.Requirements;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,9 @@ class SandboxCommandTest {
 
   @BeforeEach
   void captureMachine() throws Exception {
-    Requirements.requireRootAndRunc();
+    Requirements.requireRoot();
+    Requirements.requireRunc();
+    Requirements.requireBusybox();
     before = MachineState.capture();
     log = Files.createTempFile("sandbox-command", ".log");
   }
@@ -78,7 +80,7 @@ class SandboxCommandTest {
 
   @Test
   void kubectlDrivesTheRunningSandboxAndStoppingItCleansUp() throws Exception {
-    Requirements.requireKubectl();
+    Requirements.requireExecutable("kubectl");
     start("--pods", "1");
     awaitOutput("Things to try meanwhile");
     String running = output();

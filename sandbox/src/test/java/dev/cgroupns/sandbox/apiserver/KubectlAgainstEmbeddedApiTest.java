@@ -2,9 +2,9 @@ package dev.cgroupns.sandbox.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.agent.testing.Requirements;
 import dev.cgroupns.sandbox.cluster.CrdInstaller;
 import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
-import dev.cgroupns.sandbox.testing.Requirements;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,7 +73,7 @@ class KubectlAgainstEmbeddedApiTest {
 
   @BeforeEach
   void needsKubectl() {
-    Requirements.requireKubectl();
+    Requirements.requireExecutable("kubectl");
     client.genericKubernetesResources(CGI).inNamespace("default").delete();
     client.genericKubernetesResources(CGIN).inNamespace("default").delete();
   }
