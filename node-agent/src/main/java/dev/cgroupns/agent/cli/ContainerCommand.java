@@ -1,6 +1,10 @@
 package dev.cgroupns.agent.cli;
 
+import dev.cgroupns.agent.isolate.ContainerIsolator;
+import dev.cgroupns.agent.isolate.IsolationObserver;
+import dev.cgroupns.agent.isolate.IsolationOutcome;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,6 +21,27 @@ abstract class ContainerCommand implements Callable<Integer> {
 
   /** Does the work and prints the result; returns the exit code. */
   abstract int execute(PrintWriter out);
+
+  /** The isolator isolate and revert act through, configured from the command's options. */
+  ContainerIsolator isolator() {
+    return new ContainerIsolator(
+        options.procFs(),
+        options.layout(),
+        options.store(),
+        options.referencePid(),
+        Duration.ofSeconds(10),
+        IsolationObserver.NONE);
+  }
+
+  /** Prints an isolate or revert outcome, human or JSON; returns its exit code. */
+  int report(IsolationOutcome outcome, TargetOptions.Target target, PrintWriter out) {
+    int exit = ExitCodes.of(outcome.result());
+    out.print(
+        options.json
+            ? Reports.outcomeJson(outcome, target.container(), exit) + "\n"
+            : Reports.outcomeText(outcome, target.container()));
+    return exit;
+  }
 
   @Override
   public Integer call() {

@@ -1,11 +1,8 @@
 package dev.cgroupns.agent.cli;
 
 import dev.cgroupns.agent.isolate.ContainerIsolator;
-import dev.cgroupns.agent.isolate.IsolationObserver;
-import dev.cgroupns.agent.isolate.IsolationOutcome;
 import dev.cgroupns.agent.isolate.V1MountSource;
 import java.io.PrintWriter;
-import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,21 +35,7 @@ class IsolateCommand extends ContainerCommand {
   @Override
   int execute(PrintWriter out) {
     TargetOptions.Target target = options.resolve();
-    ContainerIsolator isolator =
-        new ContainerIsolator(
-                options.procFs(),
-                options.layout(),
-                options.store(),
-                options.referencePid(),
-                Duration.ofSeconds(10),
-                IsolationObserver.NONE)
-            .withV1MountSource(v1Mounts);
-    IsolationOutcome outcome = isolator.isolate(target.identity(), !readWrite, audit);
-    int exit = ExitCodes.of(outcome.result());
-    out.print(
-        options.json
-            ? Reports.outcomeJson(outcome, target.container(), exit) + "\n"
-            : Reports.outcomeText(outcome, target.container()));
-    return exit;
+    ContainerIsolator isolator = isolator().withV1MountSource(v1Mounts);
+    return report(isolator.isolate(target.identity(), !readWrite, audit), target, out);
   }
 }

@@ -1,10 +1,6 @@
 package dev.cgroupns.agent.cli;
 
-import dev.cgroupns.agent.isolate.ContainerIsolator;
-import dev.cgroupns.agent.isolate.IsolationObserver;
-import dev.cgroupns.agent.isolate.IsolationOutcome;
 import java.io.PrintWriter;
-import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,20 +18,6 @@ class RevertCommand extends ContainerCommand {
   @Override
   int execute(PrintWriter out) {
     TargetOptions.Target target = options.resolve();
-    ContainerIsolator isolator =
-        new ContainerIsolator(
-            options.procFs(),
-            options.layout(),
-            options.store(),
-            options.referencePid(),
-            Duration.ofSeconds(10),
-            IsolationObserver.NONE);
-    IsolationOutcome outcome = isolator.revert(target.identity(), audit);
-    int exit = ExitCodes.of(outcome.result());
-    out.print(
-        options.json
-            ? Reports.outcomeJson(outcome, target.container(), exit) + "\n"
-            : Reports.outcomeText(outcome, target.container()));
-    return exit;
+    return report(isolator().revert(target.identity(), audit), target, out);
   }
 }
