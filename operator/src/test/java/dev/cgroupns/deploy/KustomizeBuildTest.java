@@ -3,6 +3,7 @@ package dev.cgroupns.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cgroupns.operator.targets.TargetResolver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,29 @@ class KustomizeBuildTest {
       }
       assertThat(object.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())
           .as("part-of label of %s", Rendered.id(object))
+          .isEqualTo("cgroup-isolation");
+    }
+  }
+
+  /**
+   * The operator and the agents never act on pods labelled part-of cgroup-isolation (their own):
+   * the label must reach the pods, not only the Deployment and DaemonSet objects.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kustomizations")
+  void podTemplatesCarryThePartOfLabelTheOwnPodExclusionChecks(Path dir) {
+    Rendered rendered = Kustomize.render(dir);
+    assertThat(workloads(rendered)).isNotEmpty();
+    for (JsonNode workload : workloads(rendered)) {
+      assertThat(
+              workload
+                  .path("spec")
+                  .path("template")
+                  .path("metadata")
+                  .path("labels")
+                  .path(TargetResolver.PART_OF_LABEL)
+                  .asText())
+          .as("pod template label of %s", Rendered.id(workload))
           .isEqualTo("cgroup-isolation");
     }
   }
