@@ -1,6 +1,7 @@
 package dev.cgroupns.sandbox.apiserver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cgroupns.sandbox.apiserver.fault.FaultRules;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -81,6 +82,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   public ApiCatalog catalog() {
     return dispatcher.catalog();
+  }
+
+  /**
+   * Faults a test can program at runtime (errors, late answers for chosen requests); none unless
+   * added.
+   */
+  public FaultRules faults() {
+    return dispatcher.faults();
   }
 
   /** A client configured for this endpoint only (no kubeconfig, no proxy, no credentials). */

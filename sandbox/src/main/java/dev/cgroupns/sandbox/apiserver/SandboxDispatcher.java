@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cgroupns.sandbox.apiserver.fault.Fault;
+import dev.cgroupns.sandbox.apiserver.fault.FaultRules;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -25,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * field, CRD status (Established), answers the store gets wrong (status patches with a query,
  * finalizer release) and clear refusals of what it cannot do (dry run, strategic merge and apply
  * patches, HTTP watches). Everything else goes to the store unchanged.
+ *
+ * <p>Tests may program faults ({@link FaultRules}): a matching request is then answered with an
+ * error, or late. With no rule set, no request is affected.
  */
 public final class SandboxDispatcher extends Dispatcher {
 
@@ -40,9 +45,15 @@ public final class SandboxDispatcher extends Dispatcher {
   private final DiscoveryDocuments discovery;
   private final OpenApiDocuments openApi;
   private final TableConverter tables;
+  private final FaultRules faults;
 
   public SandboxDispatcher(Dispatcher store, ObjectMapper json, Clock clock) {
+    this(store, json, clock, new FaultRules());
+  }
+
+  public SandboxDispatcher(Dispatcher store, ObjectMapper json, Clock clock, FaultRules faults) {
     this.store = store;
+    this.faults = faults;
     this.json = json;
     this.catalog = new ApiCatalog(BuiltInResources.all(), this::storedCrds);
     this.discovery = new DiscoveryDocuments(json, catalog);
@@ -54,14 +65,50 @@ public final class SandboxDispatcher extends Dispatcher {
     return catalog;
   }
 
+  public FaultRules faults() {
+    return faults;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    Optional<Fault> fault = faults.take(request.getMethod(), request.getPath(), request::getHeader);
+    if (fault.isPresent() && !fault.get().performsRequest()) {
+      return injected(request, fault.get());
+    }
+    MockResponse response;
     try {
-      return route(request);
+      response = route(request);
     } catch (RuntimeException | IOException e) {
       LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
-      return status(500, "InternalError", e.toString());
+      response = status(500, "InternalError", e.toString());
     }
+    if (fault.isPresent() && !fault.get().hold().isZero()) {
+      // Performed, but answered late: the client may give up and retry a write that took effect.
+      response.setBodyDelay(fault.get().hold());
+    }
+    return response;
+  }
+
+  /** What a Status message names: {@code cgroupisolations.cgroupns.dev "demo"} or the path. */
+  private static String target(RecordedRequest request) {
+    RequestPath path = RequestPath.parse(request.getPath());
+    if (path.plural() == null) {
+      return request.getMethod() + " " + request.getPath();
+    }
+    String resource =
+        path.group() == null || path.group().isEmpty()
+            ? path.plural()
+            : path.plural() + "." + path.group();
+    return path.name() == null ? resource : resource + " \"" + path.name() + "\"";
+  }
+
+  /** An injected error answer, with a Status body as a real server sends it, maybe held back. */
+  private MockResponse injected(RecordedRequest request, Fault fault) {
+    MockResponse response = status(fault.code(), fault.reason(), fault.message(target(request)));
+    if (!fault.hold().isZero()) {
+      response.setBodyDelay(fault.hold());
+    }
+    return response;
   }
 
   private MockResponse route(RecordedRequest request) throws IOException {
