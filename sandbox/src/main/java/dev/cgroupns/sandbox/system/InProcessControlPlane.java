@@ -32,13 +32,27 @@ public final class InProcessControlPlane implements ControlPlane {
   private static final Path PROC = Path.of("/proc");
   private static final Path CGROUPFS = Path.of("/sys/fs/cgroup");
 
+  private final Duration revertTimeout;
+
+  public InProcessControlPlane() {
+    this(REVERT_TIMEOUT);
+  }
+
+  /**
+   * @param revertTimeout how long the operator's deletion waits for agents to confirm their revert
+   *     (tests of silent agents use a short one)
+   */
+  public InProcessControlPlane(Duration revertTimeout) {
+    this.revertTimeout = revertTimeout;
+  }
+
   @Override
   public AutoCloseable startOperator(Config api) {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(api).build();
     IsolationOperator operator =
         IsolationOperator.create(
             client,
-            OperatorSettings.forLocalRun(false, REVERT_TIMEOUT),
+            OperatorSettings.forLocalRun(false, revertTimeout),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
     try {
