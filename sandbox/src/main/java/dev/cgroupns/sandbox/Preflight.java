@@ -71,7 +71,8 @@ public final class Preflight {
     return problems;
   }
 
-  static Optional<Path> findRunc() {
+  /** runc at its Debian path, else the first on PATH. */
+  public static Optional<Path> findRunc() {
     Path standard = Path.of("/usr/sbin/runc");
     if (Files.isExecutable(standard)) {
       return Optional.of(standard);

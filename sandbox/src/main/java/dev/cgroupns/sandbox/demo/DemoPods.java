@@ -2,6 +2,7 @@ package dev.cgroupns.sandbox.demo;
 
 import dev.cgroupns.sandbox.runc.DemoContainer;
 import dev.cgroupns.sandbox.runc.RuncRuntime;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -14,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +28,9 @@ public final class DemoPods {
   public static final String NAMESPACE = "default";
   public static final String CONTAINER_NAME = "app";
   public static final Map<String, String> LABELS = Map.of("app", "demo");
+
+  /** How pod status names the runtime in a container ID, as containerd's CRI plugin does. */
+  public static final String RUNTIME_PREFIX = "containerd://";
 
   private final KubernetesClient client;
   private final RuncRuntime runtime;
@@ -70,34 +75,124 @@ public final class DemoPods {
   public List<DemoContainer> start(int count, Consumer<DemoContainer> started) {
     List<DemoContainer> containers = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      String name = "demo-" + i;
-      Pod created = client.pods().inNamespace(NAMESPACE).resource(podObject(name)).create();
-      String uid = created.getMetadata().getUid();
-      DemoContainer container = runtime.start(name + "-" + CONTAINER_NAME, uid);
-      started.accept(container);
-      containers.add(container);
-      client
-          .pods()
-          .inNamespace(NAMESPACE)
-          .resource(withRunningStatus(created, container))
-          .updateStatus();
+      containers.add(startPod("demo-" + i, LABELS, started));
     }
     return containers;
+  }
+
+  /**
+   * Creates one pod with the given labels and its container, and reports it Running.
+   *
+   * @param started called with the container as soon as it runs, before the Pod status is written
+   */
+  public DemoContainer startPod(
+      String name, Map<String, String> labels, Consumer<DemoContainer> started) {
+    Pod created = client.pods().inNamespace(NAMESPACE).resource(podObject(name, labels)).create();
+    String uid = created.getMetadata().getUid();
+    DemoContainer container = runtime.start(name + "-" + CONTAINER_NAME, uid);
+    started.accept(container);
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .resource(withRunningStatus(created, container))
+        .updateStatus();
+    return container;
+  }
+
+  /**
+   * Restarts a pod's container as kubelet does after a crash: the old container is gone, a new one
+   * (new ID) runs in the same pod cgroup, and the Pod status carries the new ID, one more restart
+   * and the old container as its last state.
+   *
+   * @param started called with the new container as soon as it runs
+   */
+  public DemoContainer restart(
+      String podName, DemoContainer current, Consumer<DemoContainer> started) {
+    Pod pod = client.pods().inNamespace(NAMESPACE).withName(podName).get();
+    if (pod == null || !pod.getMetadata().getUid().equals(current.podUid())) {
+      throw new IllegalArgumentException(
+          "pod " + podName + " does not hold container " + current.name());
+    }
+    int restarts = restartCount(pod) + 1;
+    runtime.delete(current.name());
+    // runc names (and bundle directories) are unique per run: one per incarnation.
+    DemoContainer next =
+        runtime.start(podName + "-" + CONTAINER_NAME + "-" + restarts, current.podUid());
+    started.accept(next);
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .resource(withRestartedContainer(pod, next.containerId(), now()))
+        .updateStatus();
+    return next;
   }
 
   /** Deletes the demo Pod objects (the containers are the runtime's to delete). */
   public void deletePods(int count) {
     for (int i = 0; i < count; i++) {
-      client.pods().inNamespace(NAMESPACE).withName("demo-" + i).delete();
+      deletePod("demo-" + i);
     }
   }
 
-  private Pod podObject(String name) {
+  /** Deletes one Pod object at once, as kubelet does once its containers are gone. */
+  public void deletePod(String name) {
+    client.pods().inNamespace(NAMESPACE).withName(name).withGracePeriod(0).delete();
+  }
+
+  /**
+   * The Pod with its container replaced by a new incarnation: new ID, running since {@code now},
+   * one more restart, and the previous incarnation as the terminated last state.
+   */
+  static Pod withRestartedContainer(Pod pod, String containerId, String now) {
+    if (!containerId.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a container ID: " + containerId);
+    }
+    Pod copy = new PodBuilder(pod).build();
+    ContainerStatus old =
+        copy.getStatus().getContainerStatuses().stream()
+            .filter(s -> CONTAINER_NAME.equals(s.getName()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "pod " + pod.getMetadata().getName() + " has no " + CONTAINER_NAME));
+    ContainerStatus restarted =
+        new ContainerStatusBuilder(old)
+            .withContainerID(RUNTIME_PREFIX + containerId)
+            .withRestartCount(restartCount(pod) + 1)
+            .withNewState()
+            .withNewRunning(now)
+            .endState()
+            .withNewLastState()
+            .withNewTerminated()
+            .withContainerID(old.getContainerID())
+            .withExitCode(137)
+            .withReason("Error")
+            .withFinishedAt(now)
+            .endTerminated()
+            .endLastState()
+            .build();
+    List<ContainerStatus> statuses = new ArrayList<>(copy.getStatus().getContainerStatuses());
+    statuses.set(statuses.indexOf(old), restarted);
+    copy.getStatus().setContainerStatuses(statuses);
+    return copy;
+  }
+
+  private static int restartCount(Pod pod) {
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(s -> CONTAINER_NAME.equals(s.getName()))
+        .map(ContainerStatus::getRestartCount)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(0);
+  }
+
+  private Pod podObject(String name, Map<String, String> labels) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace(NAMESPACE)
-        .withLabels(LABELS)
+        .withLabels(labels)
         .endMetadata()
         .withNewSpec()
         .withNodeName(nodeName)
@@ -131,7 +226,7 @@ public final class DemoPods {
         .withContainerStatuses(
             new ContainerStatusBuilder()
                 .withName(CONTAINER_NAME)
-                .withContainerID("containerd://" + container.containerId())
+                .withContainerID(RUNTIME_PREFIX + container.containerId())
                 .withImage("docker.io/library/busybox:1.36")
                 .withImageID("")
                 .withReady(true)
