@@ -1,0 +1,497 @@
+package dev.cgroupns.e2e.harness;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.cgroupns.agent.testing.Requirements;
+import dev.cgroupns.api.v1alpha1.CgroupIsolation;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.operator.targets.DesiredNodeObjects;
+import dev.cgroupns.sandbox.Preflight;
+import dev.cgroupns.sandbox.Progress;
+import dev.cgroupns.sandbox.Teardown;
+import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
+import dev.cgroupns.sandbox.cluster.CrdInstaller;
+import dev.cgroupns.sandbox.demo.ContainerView;
+import dev.cgroupns.sandbox.demo.ContainerViewReader;
+import dev.cgroupns.sandbox.demo.DemoPods;
+import dev.cgroupns.sandbox.runc.BusyboxRootfs;
+import dev.cgroupns.sandbox.runc.CgroupHierarchies;
+import dev.cgroupns.sandbox.runc.DemoContainer;
+import dev.cgroupns.sandbox.runc.LeftoverSweeper;
+import dev.cgroupns.sandbox.runc.RuncRuntime;
+import dev.cgroupns.sandbox.runc.SandboxCgroupRoot;
+import dev.cgroupns.sandbox.system.ControlPlane;
+import dev.cgroupns.sandbox.system.InProcessControlPlane;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionFactory;
+
+/**
+ * The whole system on this machine, for one test: the embedded API endpoint with the CRDs, the
+ * operator and one real node agent (node {@link #NODE}) in this JVM, and runc containers standing
+ * in for pods, with Pod objects carrying their UIDs, container IDs, node name and statuses.
+ *
+ * <p>Everything is built from the sandbox's parts, so the end-to-end tests run what {@code
+ * sandbox/bin/sandbox} runs. {@link #close} undoes every step in reverse order and then checks that
+ * the machine is as it was: the host's mountinfo byte for byte, no container or cgroup left (the
+ * work directory, with the agent's revert records, goes last).
+ *
+ * <p>Needs root, runc and busybox: outside CI a test without them is skipped with the reason, with
+ * {@code CI=true} it fails.
+ */
+public final class E2eCluster implements AutoCloseable {
+
+  /** The one node with a real agent; the pods run on it. */
+  public static final String NODE = "e2e-node";
+
+  /** Where the pods (and the tests' CgroupIsolations) live. */
+  public static final String NAMESPACE = DemoPods.NAMESPACE;
+
+  /**
+   * The longest any wait for the system may take before the test fails. Not a performance bound:
+   * generous, for a 2-core CI machine shared with other builds.
+   */
+  public static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final Progress progress = new Progress(System.out);
+  private final Teardown teardown = new Teardown(progress);
+  private final ControlPlane controlPlane = new InProcessControlPlane();
+  private final byte[] hostMountInfoBefore;
+  private Path workDir;
+  private EmbeddedApiServer api;
+  private KubernetesClient client;
+  private SandboxCgroupRoot cgroups;
+  private RuncRuntime runtime;
+  private DemoPods pods;
+  private ContainerViewReader views;
+  private AutoCloseable operator;
+  private AutoCloseable agent;
+
+  private E2eCluster() {
+    hostMountInfoBefore = hostMountInfoBytes();
+  }
+
+  /**
+   * Starts everything; the operator and the agent are running when it returns.
+   *
+   * @throws org.opentest4j.TestAbortedException outside CI without root, runc or busybox
+   */
+  public static E2eCluster start() {
+    Requirements.requireLinuxProc();
+    Requirements.requireRunc();
+    Requirements.requireBusybox();
+    E2eCluster cluster = new E2eCluster();
+    try {
+      cluster.boot();
+    } catch (Exception | Error e) {
+      List<String> failures = cluster.teardown.run();
+      failures.forEach(f -> e.addSuppressed(new IllegalStateException("cleanup: " + f)));
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e instanceof Error r) {
+        throw r;
+      }
+      throw new IllegalStateException("could not start the end-to-end cluster", e);
+    }
+    return cluster;
+  }
+
+  private void boot() throws Exception {
+    String runc = Preflight.findRunc().orElseThrow().toString();
+    // Runs killed before they could clean up (SIGKILL, OOM) leave containers and cgroups.
+    new LeftoverSweeper(tmpDir(), CgroupHierarchies.mounted(), runc).sweep(progress::step);
+    workDir = Files.createTempDirectory(LeftoverSweeper.WORK_DIR_PREFIX);
+    teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));
+    LeftoverSweeper.claim(workDir);
+
+    api = EmbeddedApiServer.start(0);
+    teardown.add("stop the API endpoint", api::close);
+    client = api.client();
+    teardown.add("close the test's API client", client::close);
+    new CrdInstaller(client).install(repository().resolve("crds"));
+
+    teardown.add("stop the operator", this::stopOperator);
+    startOperator();
+
+    cgroups = SandboxCgroupRoot.create(Long.toHexString(ProcessHandle.current().pid()));
+    LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
+    teardown.add("remove the cgroups under " + cgroups.path(), cgroups::close);
+    runtime = new RuncRuntime(runc, workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
+    teardown.add("delete every container", this::deleteAllContainers);
+    views = new ContainerViewReader(runtime);
+    pods = new DemoPods(client, runtime, NODE);
+    pods.registerNode();
+
+    teardown.add("stop the node agent", this::stopAgent);
+    startAgent();
+    // Runs first: the agent reverts while operator, agent and containers are all still there.
+    teardown.add("delete every CgroupIsolation and wait for its finalizer", this::deleteIsolations);
+  }
+
+  // ---- the parts ------------------------------------------------------------------------------
+
+  /** A client of the API endpoint, shared by the test (closed by {@link #close}). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The endpoint, e.g. for the fault tests' hooks. */
+  public EmbeddedApiServer apiServer() {
+    return api;
+  }
+
+  /** How the operator and the agent connect; for further components (a second agent, fakes). */
+  public Config apiConfig() {
+    return api.clientConfig();
+  }
+
+  /** The agent's state directory: its revert records ({@code <pid>-<start>.json}) and locks. */
+  public Path agentStateDir() {
+    return workDir.resolve("agent-state");
+  }
+
+  /** The cgroup every container of this cluster lives under (nested under this JVM's own). */
+  public String cgroupRoot() {
+    return cgroups.path();
+  }
+
+  // ---- operator and agent ---------------------------------------------------------------------
+
+  public synchronized void startOperator() throws Exception {
+    if (operator == null) {
+      operator = controlPlane.startOperator(api.clientConfig());
+      progress.step("operator running");
+    }
+  }
+
+  /** Stops the operator gracefully (no-op when stopped). */
+  public synchronized void stopOperator() throws Exception {
+    if (operator != null) {
+      AutoCloseable stopping = operator;
+      operator = null;
+      stopping.close();
+      progress.step("operator stopped");
+    }
+  }
+
+  public synchronized void startAgent() throws Exception {
+    if (agent == null) {
+      agent = controlPlane.startNodeAgent(api.clientConfig(), NODE, agentStateDir());
+      progress.step("node agent running for " + NODE);
+    }
+  }
+
+  /** Stops the agent gracefully, keeping its state directory (no-op when stopped). */
+  public synchronized void stopAgent() throws Exception {
+    if (agent != null) {
+      AutoCloseable stopping = agent;
+      agent = null;
+      stopping.close();
+      progress.step("node agent stopped");
+    }
+  }
+
+  /** Stops and starts the agent, as a DaemonSet pod restart would. */
+  public void restartAgent() throws Exception {
+    stopAgent();
+    startAgent();
+  }
+
+  // ---- pods -----------------------------------------------------------------------------------
+
+  /** Starts one pod (a Pod object and its runc container) with the given labels. */
+  public E2ePod startPod(String name, Map<String, String> labels) {
+    DemoContainer container =
+        pods.startPod(name, labels, c -> progress.step("pod " + name + ": " + describe(c)));
+    return new E2ePod(name, container);
+  }
+
+  /** Starts pods {@code prefix-0 .. prefix-(count-1)}, all with the given labels. */
+  public List<E2ePod> startPods(String prefix, int count, Map<String, String> labels) {
+    List<E2ePod> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      started.add(startPod(prefix + "-" + i, labels));
+    }
+    return started;
+  }
+
+  /**
+   * Replaces the pod's container by a new one (new ID) in the same pod cgroup, and reports it in
+   * the pod status with one more restart, as kubelet does after a crash.
+   */
+  public E2ePod restartContainer(E2ePod pod) {
+    DemoContainer next =
+        pods.restart(
+            pod.name(),
+            pod.container(),
+            c -> progress.step("pod " + pod.name() + " restarted: " + describe(c)));
+    return new E2ePod(pod.name(), next);
+  }
+
+  /** Deletes the pod: its container first, then the Pod object, as kubelet does. */
+  public void deletePod(E2ePod pod) {
+    runtime.delete(pod.container().name());
+    pods.deletePod(pod.name());
+    progress.step("pod " + pod.name() + " deleted");
+  }
+
+  /** Whether the pod's container still runs (runc knows it). */
+  public boolean isRunning(E2ePod pod) {
+    return runtime.list().contains(pod.container().name());
+  }
+
+  // ---- what the containers and the host see ---------------------------------------------------
+
+  /**
+   * What the container sees, read inside it ({@code runc exec}: its mount namespace, its cgroup
+   * namespace): its /proc/self/cgroup, its cgroup mounts as its mountinfo shows them, and how much
+   * of the cgroup tree it can reach.
+   */
+  public ContainerView seenBy(E2ePod pod) {
+    return views.read(pod.container());
+  }
+
+  /** Runs a program inside the pod's container (no shell) and returns its output. */
+  public String exec(E2ePod pod, String... command) {
+    return runtime.exec(pod.container(), command);
+  }
+
+  /** This process's mountinfo: the host's mounts, which nothing may change. */
+  public String hostMountInfo() {
+    return new String(hostMountInfoBytes(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Whether the host's mountinfo is byte for byte what it was when the cluster started. */
+  public boolean hostMountsUnchanged() {
+    return Arrays.equals(hostMountInfoBefore, hostMountInfoBytes());
+  }
+
+  /** The agent's revert records: one per container it changed and has not reverted yet. */
+  public List<Path> revertRecords() {
+    Path dir = agentStateDir();
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- the API objects ------------------------------------------------------------------------
+
+  /** Creates a CgroupIsolation (in its own namespace, {@link #NAMESPACE} for the builders). */
+  public CgroupIsolation apply(CgroupIsolation isolation) {
+    return client.resource(isolation).create();
+  }
+
+  /** The stored CgroupIsolation, or null. */
+  public CgroupIsolation isolation(String name) {
+    return client.resources(CgroupIsolation.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /** Edits a CgroupIsolation's spec (or anything else) with a read-modify-write. */
+  public CgroupIsolation edit(String name, java.util.function.UnaryOperator<CgroupIsolation> e) {
+    return client.resources(CgroupIsolation.class).inNamespace(NAMESPACE).withName(name).edit(e);
+  }
+
+  /** Deletes a CgroupIsolation; the finalizer keeps it until the agents have reverted. */
+  public void delete(String isolationName) {
+    client.resources(CgroupIsolation.class).inNamespace(NAMESPACE).withName(isolationName).delete();
+  }
+
+  /** Waits until the stored CgroupIsolation satisfies the condition, and returns it. */
+  public CgroupIsolation awaitIsolation(String name, Predicate<CgroupIsolation> condition) {
+    return waiting("CgroupIsolation " + name)
+        .until(() -> isolation(name), i -> i != null && condition.test(i));
+  }
+
+  /** Waits until Ready=True describes the current generation, and returns the object. */
+  public CgroupIsolation awaitReady(String name) {
+    return awaitIsolation(name, IsolationConditions::readyForCurrentGeneration);
+  }
+
+  /** Waits until the CgroupIsolation is gone (its finalizer released). */
+  public void awaitGone(String name) {
+    waiting("CgroupIsolation " + name + " to be gone").until(() -> isolation(name) == null);
+  }
+
+  /** The per-node object of an isolation on {@link #NODE}, or null. */
+  public CgroupIsolationNode nodeObject(String isolationName) {
+    return client
+        .resources(CgroupIsolationNode.class)
+        .inNamespace(NAMESPACE)
+        .withName(DesiredNodeObjects.objectName(isolationName, NODE))
+        .get();
+  }
+
+  /** Every per-node object of an isolation (whatever its node). */
+  public List<CgroupIsolationNode> nodeObjects(String isolationName) {
+    return client
+        .resources(CgroupIsolationNode.class)
+        .inNamespace(NAMESPACE)
+        .list()
+        .getItems()
+        .stream()
+        .filter(o -> o.getSpec() != null && isolationName.equals(o.getSpec().isolationName))
+        .toList();
+  }
+
+  /**
+   * Waits until the isolation's object for {@link #NODE} has a status that answers its current
+   * generation and satisfies the condition, and returns it.
+   */
+  public CgroupIsolationNode awaitNodeStatus(
+      String isolationName, Predicate<CgroupIsolationNode> condition) {
+    return waiting("CgroupIsolationNode of " + isolationName)
+        .until(
+            () -> nodeObject(isolationName),
+            o ->
+                o != null
+                    && o.getStatus() != null
+                    && Objects.equals(
+                        o.getMetadata().getGeneration(), o.getStatus().observedGeneration)
+                    && condition.test(o));
+  }
+
+  /** The Events whose involved object is this object (matched by UID). */
+  public List<Event> eventsAbout(HasMetadata object) {
+    String uid = object.getMetadata().getUid();
+    return client
+        .v1()
+        .events()
+        .inNamespace(object.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> e.getInvolvedObject() != null && uid.equals(e.getInvolvedObject().getUid()))
+        .toList();
+  }
+
+  /** Awaitility, with the cluster's bound and poll interval, naming what is waited for. */
+  public static ConditionFactory waiting(String what) {
+    return await(what).atMost(WAIT).pollInterval(POLL).pollDelay(Duration.ZERO);
+  }
+
+  // ---- teardown -------------------------------------------------------------------------------
+
+  /**
+   * Undoes everything in reverse order, then checks that the machine is clean.
+   *
+   * @throws AssertionError naming what could not be undone, or when the host's mounts changed
+   */
+  @Override
+  public void close() {
+    List<String> problems = new ArrayList<>(teardown.run());
+    if (!hostMountsUnchanged()) {
+      problems.add("the host's mountinfo changed during the test");
+    }
+    if (cgroups != null && !cgroups.remaining().isEmpty()) {
+      problems.add("cgroups left behind: " + cgroups.remaining());
+    }
+    if (workDir != null && Files.exists(workDir)) {
+      problems.add("work directory left behind: " + workDir);
+    }
+    if (!problems.isEmpty()) {
+      throw new AssertionError(
+          "the end-to-end cluster did not leave the machine clean: " + problems);
+    }
+  }
+
+  /**
+   * Deletes the CgroupIsolations a test left, so the agent reverts their containers while it still
+   * can. Without an operator nobody would release the finalizers: skipped then (the containers, and
+   * their mounts, go away with their mount namespaces anyway).
+   */
+  private void deleteIsolations() {
+    if (operator == null || agent == null) {
+      return;
+    }
+    List<CgroupIsolation> left =
+        client.resources(CgroupIsolation.class).inAnyNamespace().list().getItems();
+    for (CgroupIsolation isolation : left) {
+      client.resource(isolation).delete();
+    }
+    for (CgroupIsolation isolation : left) {
+      waiting("CgroupIsolation " + isolation.getMetadata().getName() + " to be gone at teardown")
+          .until(() -> client.resource(isolation).get() == null);
+    }
+  }
+
+  private void deleteAllContainers() {
+    List<String> failed = new ArrayList<>();
+    for (String name : runtime.list()) {
+      try {
+        runtime.delete(name);
+      } catch (RuntimeException e) {
+        failed.add(name + ": " + e.getMessage());
+      }
+    }
+    if (!runtime.list().isEmpty() || !failed.isEmpty()) {
+      throw new IllegalStateException("containers left: " + runtime.list() + " " + failed);
+    }
+  }
+
+  private static String describe(DemoContainer c) {
+    return "runc container "
+        + c.containerId().substring(0, 12)
+        + " (pid "
+        + c.pid()
+        + ") in cgroup "
+        + c.cgroupsPath();
+  }
+
+  /** The checkout (with crds/), found from the module directory upwards. */
+  static Path repository() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("no crds/ directory above " + Path.of("").toAbsolutePath());
+    }
+    return dir;
+  }
+
+  private static byte[] hostMountInfoBytes() {
+    try {
+      return Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path tmpDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
