@@ -28,6 +28,7 @@ final class DaemonFixture implements AutoCloseable {
   final FakeEngine engine = new FakeEngine();
   private final ContainerEngine engineUnderTest;
   private Duration batchDelay = Duration.ofMillis(20);
+  private String nodeName = TestObjects.NODE;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private NodeAgentDaemon daemon;
 
@@ -41,14 +42,10 @@ final class DaemonFixture implements AutoCloseable {
     this.engineUnderTest = engine;
   }
 
-  static DaemonConfig config(Duration resync) {
-    return config(resync, Duration.ofMillis(20));
-  }
-
   /** The test configuration; {@code batchDelay} as the production default for benchmarks. */
-  static DaemonConfig config(Duration resync, Duration batchDelay) {
+  static DaemonConfig config(String nodeName, Duration resync, Duration batchDelay) {
     return new DaemonConfig(
-        TestObjects.NODE,
+        nodeName,
         AGENT_NAMESPACE,
         AGENT_POD,
         Path.of("/proc"),
@@ -69,6 +66,12 @@ final class DaemonFixture implements AutoCloseable {
     return this;
   }
 
+  /** Runs the agent for another node than {@link TestObjects#NODE}. */
+  DaemonFixture withNodeName(String name) {
+    nodeName = name;
+    return this;
+  }
+
   NodeAgentDaemon start() {
     return start(Duration.ofHours(1));
   }
@@ -77,7 +80,7 @@ final class DaemonFixture implements AutoCloseable {
     try {
       daemon =
           new NodeAgentDaemon(
-              config(resync, batchDelay),
+              config(nodeName, resync, batchDelay),
               api.agentClient(),
               engineUnderTest,
               registry,

@@ -16,6 +16,7 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
+import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.api.v1alpha1.PodTarget;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -82,6 +83,29 @@ class NodeAgentDaemonTest {
     fx.verifyAllNow();
     assertThat(fx.engine.calls().size()).isEqualTo(callsBefore + 3);
     assertThat(fx.api.statusPatches()).isEqualTo(1);
+  }
+
+  /**
+   * Node names may be up to 253 characters, label values only 63: the operator labels the object
+   * with the shortened value (api's LabelValues), and the agent must select by that same value.
+   */
+  @Test
+  void aNodeWithAHundredCharacterNameIsServed() {
+    String node = "ip-10-0-0-1." + "x".repeat(79) + ".internal";
+    assertThat(node).hasSize(100);
+    String a0 = containerId();
+    fx.engine.start(a0);
+    Pod a = fx.create(runningPod("team", "a", node, a0));
+    CgroupIsolationNode object = fx.create(nodeObject("team", "iso-long-node", node, a));
+    assertThat(object.getMetadata().getLabels().get(ApiGroup.NODE_LABEL))
+        .hasSizeLessThanOrEqualTo(63)
+        .isEqualTo(LabelValues.ofName(node));
+
+    fx.withNodeName(node).start();
+
+    CgroupIsolationNode done = fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 1);
+    assertThat(done.getStatus().containers.get(0).pod).isEqualTo("a");
+    assertThat(fx.engine.isIsolated(a0)).isTrue();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.cgroupns.agent.daemon;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
+import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.PodTarget;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -93,7 +94,7 @@ final class TestObjects {
     CgroupIsolationNode object = new CgroupIsolationNode();
     object.getMetadata().setNamespace(namespace);
     object.getMetadata().setName(name);
-    object.getMetadata().setLabels(Map.of(ApiGroup.NODE_LABEL, node));
+    object.getMetadata().setLabels(Map.of(ApiGroup.NODE_LABEL, LabelValues.ofName(node)));
     CgroupIsolationNodeSpec spec = new CgroupIsolationNodeSpec();
     spec.nodeName = node;
     spec.isolationName = name;

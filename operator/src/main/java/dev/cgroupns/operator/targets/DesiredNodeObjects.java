@@ -6,6 +6,7 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationSpec;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
+import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.api.v1alpha1.PodTarget;
 import dev.cgroupns.operator.naming.Names;
@@ -22,7 +23,6 @@ import java.util.Map;
  */
 public final class DesiredNodeObjects {
   static final int MAX_NAME = 253;
-  static final int MAX_LABEL_VALUE = 63;
   static final int HASH_CHARS = 10;
 
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
@@ -56,9 +56,9 @@ public final class DesiredNodeObjects {
             .withLabels(
                 Map.of(
                     ApiGroup.NODE_LABEL,
-                    labelValue(node),
+                    LabelValues.ofName(node),
                     ApiGroup.ISOLATION_LABEL,
-                    labelValue(meta.getName()),
+                    LabelValues.ofName(meta.getName()),
                     MANAGED_BY_LABEL,
                     MANAGED_BY_VALUE))
             .withOwnerReferences(
@@ -95,19 +95,5 @@ public final class DesiredNodeObjects {
   public static String objectName(String isolationName, String nodeName) {
     String prefix = Names.trimEnd(isolationName, MAX_NAME - HASH_CHARS - 1);
     return prefix + "-" + Names.shortHash(nodeName, HASH_CHARS);
-  }
-
-  /**
-   * A label value naming a node or an isolation: the name itself when it fits in 63 characters,
-   * else a cut-down name plus a hash, so agents can still select by it. Node and object names are
-   * DNS subdomains, whose characters are all valid in label values.
-   */
-  public static String labelValue(String name) {
-    if (name.length() <= MAX_LABEL_VALUE) {
-      return name;
-    }
-    return Names.trimEnd(name, MAX_LABEL_VALUE - HASH_CHARS - 1)
-        + "-"
-        + Names.shortHash(name, HASH_CHARS);
   }
 }

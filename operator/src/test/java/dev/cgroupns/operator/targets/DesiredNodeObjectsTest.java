@@ -6,6 +6,7 @@ import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
+import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.operator.testing.Fixtures;
 import java.util.List;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.Test;
 class DesiredNodeObjectsTest {
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
-  private static final Pattern LABEL_VALUE =
-      Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$");
 
   private static Resolution twoNodes() {
     var byNode = new TreeMap<String, List<ResolvedPod>>();
@@ -96,14 +95,16 @@ class DesiredNodeObjectsTest {
     assertThat(DesiredNodeObjects.objectName(awkward, "n")).matches(DNS_SUBDOMAIN);
   }
 
+  /** The agents select by the same rule (api's LabelValues), so long node names are served. */
   @Test
-  void longNamesBecomeValidDistinctLabelValues() {
-    String node1 = "ip-10-0-0-1.eu-west-1.compute.internal.example.long-cluster-domain.com";
-    String node2 = "ip-10-0-0-2.eu-west-1.compute.internal.example.long-cluster-domain.com";
-    assertThat(node1.length()).isGreaterThan(63);
-    String value1 = DesiredNodeObjects.labelValue(node1);
-    assertThat(value1).hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE);
-    assertThat(value1).isNotEqualTo(DesiredNodeObjects.labelValue(node2));
-    assertThat(DesiredNodeObjects.labelValue("node-a")).isEqualTo("node-a");
+  void longNodeAndIsolationNamesAreLabelledWithTheSharedRule() {
+    String node = "worker-" + "x".repeat(87) + ".local";
+    String isolationName = "web-" + "y".repeat(70);
+    CgroupIsolation isolation = Fixtures.isolation("team-a", isolationName, Map.of("app", "web"));
+    CgroupIsolationNode object = DesiredNodeObjects.nodeObject(isolation, node, List.of());
+    assertThat(object.getMetadata().getLabels())
+        .containsEntry(ApiGroup.NODE_LABEL, LabelValues.ofName(node))
+        .containsEntry(ApiGroup.ISOLATION_LABEL, LabelValues.ofName(isolationName));
+    assertThat(LabelValues.ofName(node)).hasSizeLessThanOrEqualTo(63);
   }
 }

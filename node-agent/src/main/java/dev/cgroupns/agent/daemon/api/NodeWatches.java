@@ -2,6 +2,7 @@ package dev.cgroupns.agent.daemon.api;
 
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.api.v1alpha1.LabelValues;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -16,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * The agent's two watches, both narrowed to its node on the server side so that no agent ever lists
  * the cluster's pods: pods with the field selector {@code spec.nodeName=<node>}, and
  * CgroupIsolationNode objects with the label {@code cgroupns.dev/node=<node>} in every namespace.
- * Their caches are what a pass reads.
+ * The label value is derived from the node name by the rule the operator labels with ({@link
+ * LabelValues#ofName}: names over 63 characters are shortened with a hash), so nodes with long
+ * names are served too; the node name in each object's spec is what the agent checks before it
+ * acts. Their caches are what a pass reads.
  */
 public final class NodeWatches implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeWatches.class);
@@ -30,7 +34,7 @@ public final class NodeWatches implements AutoCloseable {
         client
             .resources(CgroupIsolationNode.class)
             .inAnyNamespace()
-            .withLabel(ApiGroup.NODE_LABEL, nodeName)
+            .withLabel(ApiGroup.NODE_LABEL, LabelValues.ofName(nodeName))
             .runnableInformer(0);
     pods.addEventHandler(
         new ResourceEventHandler<>() {
