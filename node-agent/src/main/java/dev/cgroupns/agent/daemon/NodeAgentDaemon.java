@@ -1,9 +1,11 @@
 package dev.cgroupns.agent.daemon;
 
 import dev.cgroupns.agent.daemon.api.NodeWatches;
+import dev.cgroupns.agent.daemon.api.PodEventWriter;
 import dev.cgroupns.agent.daemon.api.StatusWriter;
 import dev.cgroupns.agent.daemon.api.WatchListener;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
+import dev.cgroupns.agent.daemon.events.EventBudget;
 import dev.cgroupns.agent.daemon.ops.AgentMetrics;
 import dev.cgroupns.agent.daemon.ops.OpsServer;
 import dev.cgroupns.agent.daemon.targets.ClaimIndex;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * done before both watches are synced: an incomplete pod cache would make listed pods look gone. A
  * periodic verifying pass over every object catches drift. Shutdown stops the watches and lets the
  * pass in progress finish (including its status write), so no container is left half-done and no
- * result unreported.
+ * result unreported. Transitions (isolated, failed, reverted, drift repaired) are also recorded as
+ * Events on the pods, within a per-node budget and off the pass thread ({@link PodEventWriter}).
  */
 public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgentDaemon.class);
@@ -51,6 +54,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private final NodeWatches watches;
   private final NodeObjectReconciler reconciler;
   private final OpsServer ops;
+  private final PodEventWriter events;
   private final Thread worker;
   private final ScheduledExecutorService timer;
 
@@ -86,6 +90,8 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     this.config = config;
     this.engine = engine;
     AgentMetrics metrics = new AgentMetrics(registry);
+    this.events =
+        new PodEventWriter(client, config.nodeName(), EventBudget.Limits.DEFAULT, metrics, clock);
     AtomicLong engineThreadCount = new AtomicLong();
     this.engineThreads =
         Executors.newFixedThreadPool(
@@ -107,7 +113,8 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
             metrics,
             config.heartbeat(),
             clock,
-            engineThreads);
+            engineThreads,
+            events);
     this.watches = new NodeWatches(client, config.nodeName(), this);
     this.worker = new Thread(this::work, "node-agent-passes");
     this.timer =
@@ -352,6 +359,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
       Thread.currentThread().interrupt();
     }
     engineThreads.shutdown();
+    events.close();
     ops.close();
     LOG.info("node agent stopped");
   }

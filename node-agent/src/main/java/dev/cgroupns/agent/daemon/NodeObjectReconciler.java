@@ -4,6 +4,8 @@ import dev.cgroupns.agent.daemon.api.StatusWriter;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
+import dev.cgroupns.agent.daemon.events.ContainerEvents;
+import dev.cgroupns.agent.daemon.events.EventRecorder;
 import dev.cgroupns.agent.daemon.ops.AgentMetrics;
 import dev.cgroupns.agent.daemon.results.OutcomeMapper;
 import dev.cgroupns.agent.daemon.results.StatusAssembler;
@@ -66,6 +68,7 @@ final class NodeObjectReconciler {
   private final Duration heartbeat;
   private final Clock clock;
   private final ExecutorService engineThreads;
+  private final EventRecorder events;
 
   /** By object UID: the status the last pass computed, and the last one known to be stored. */
   private final Map<String, CgroupIsolationNodeStatus> computed = new ConcurrentHashMap<>();
@@ -81,7 +84,8 @@ final class NodeObjectReconciler {
       AgentMetrics metrics,
       Duration heartbeat,
       Clock clock,
-      ExecutorService engineThreads) {
+      ExecutorService engineThreads,
+      EventRecorder events) {
     this.nodeName = nodeName;
     this.agentName = agentName;
     this.resolver = resolver;
@@ -91,6 +95,7 @@ final class NodeObjectReconciler {
     this.heartbeat = heartbeat;
     this.engineThreads = engineThreads;
     this.clock = clock;
+    this.events = events;
   }
 
   /** What a pass left to do. */
@@ -152,10 +157,11 @@ final class NodeObjectReconciler {
         results.add(before.get());
         continue;
       }
-      engineWork.add(() -> Optional.of(isolate(target, before, sameInstructions, snapshot)));
+      engineWork.add(
+          () -> Optional.of(isolate(object, target, before, sameInstructions, snapshot)));
     }
     for (RevertTarget target : plan.revert()) {
-      engineWork.add(() -> revert(target, snapshot));
+      engineWork.add(() -> revert(object, target, snapshot));
     }
     // Engine results come after the decided ones: for the same container they win.
     results.addAll(runAll(engineWork, snapshot));
@@ -200,7 +206,7 @@ final class NodeObjectReconciler {
       return;
     }
     for (RevertTarget target : TargetResolver.orphaned(uid, last.containers, claims)) {
-      revert(target, snapshot)
+      revert(deleted, target, snapshot)
           .ifPresent(
               r ->
                   LOG.info(
@@ -244,6 +250,7 @@ final class NodeObjectReconciler {
   }
 
   private ContainerResult isolate(
+      CgroupIsolationNode object,
       ContainerTarget target,
       Optional<ContainerResult> before,
       boolean sameInstructions,
@@ -288,11 +295,22 @@ final class NodeObjectReconciler {
           target.container(),
           target.podName());
     }
+    ContainerEvents.applied(
+            object.getMetadata().getNamespace(),
+            isolationName(object),
+            target,
+            outcome.kind(),
+            before,
+            mapped.result(),
+            mapped.driftRepaired())
+        .ifPresent(events::record);
     return mapped.result();
   }
 
   private Optional<ContainerResult> revert(
-      RevertTarget target, Supplier<ContainerEngine.Snapshot> snapshot) {
+      CgroupIsolationNode object,
+      RevertTarget target,
+      Supplier<ContainerEngine.Snapshot> snapshot) {
     Optional<ProcessIdentity> init = find(snapshot, target.containerId());
     if (init.isEmpty()) {
       return Optional.empty(); // it stopped: nothing of it is left to revert or to report
@@ -309,7 +327,22 @@ final class NodeObjectReconciler {
       case FAILED -> metrics.failed(outcome.failure());
       default -> {}
     }
-    return OutcomeMapper.reverted(target, outcome);
+    Optional<ContainerResult> result = OutcomeMapper.reverted(target, outcome);
+    ContainerEvents.reverted(
+            object.getMetadata().getNamespace(),
+            isolationName(object),
+            target,
+            outcome.kind(),
+            result)
+        .ifPresent(events::record);
+    return result;
+  }
+
+  /** The CgroupIsolation behind a node object, for people reading its Events. */
+  private static String isolationName(CgroupIsolationNode object) {
+    return object.getSpec() != null && object.getSpec().isolationName != null
+        ? object.getSpec().isolationName
+        : object.getMetadata().getName();
   }
 
   private static Optional<ProcessIdentity> find(

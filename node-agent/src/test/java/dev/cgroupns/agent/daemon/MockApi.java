@@ -36,9 +36,9 @@ import java.util.stream.Stream;
 
 /**
  * fabric8's mock API server in CRUD mode with the project's CRDs, and clients for the test and the
- * agent. The agent's client counts its status patches and can be made to fail the next ones: the
- * CRUD server cannot be told to fail, so an interceptor sends those requests to a tiny server that
- * answers with the chosen error instead.
+ * agent. The agent's client counts its status patches and Event writes and can be made to fail
+ * them: the CRUD server cannot be told to fail, so an interceptor sends those requests to a tiny
+ * server that answers with the chosen error instead.
  *
  * <p>The CRUD server also knows no field selector but metadata.name and metadata.namespace: it
  * answers {@code spec.nodeName=...} with nothing. The interceptor records the agent's pod field
@@ -57,6 +57,8 @@ final class MockApi implements AutoCloseable {
   private final AtomicInteger statusPatches = new AtomicInteger();
   private final AtomicInteger failedStatusPatches = new AtomicInteger();
   private final Set<String> podFieldSelectors = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger eventWrites = new AtomicInteger();
+  private volatile Integer eventFailure;
 
   MockApi() {
     server =
@@ -118,6 +120,19 @@ final class MockApi implements AutoCloseable {
     return failedStatusPatches.get();
   }
 
+  /** Event creates and patches by the agent that reached the API server. */
+  int eventWrites() {
+    return eventWrites.get();
+  }
+
+  /**
+   * Every Event write of the agent fails with this HTTP code from now on (0: no answer within the
+   * request timeout); null makes them succeed again.
+   */
+  void failEventWrites(Integer code) {
+    eventFailure = code;
+  }
+
   /** The field selectors the agent sent with its pod lists and watches. */
   Set<String> podFieldSelectors() {
     return Set.copyOf(podFieldSelectors);
@@ -133,6 +148,17 @@ final class MockApi implements AutoCloseable {
             podFieldSelectors.add(
                 URLDecoder.decode(parameter.substring(14), StandardCharsets.UTF_8));
           }
+        }
+        return;
+      }
+      if (uri.getPath().matches("/api/v1/namespaces/[^/]+/events(/.*)?")
+          && !"GET".equals(request.method())) {
+        Integer code = eventFailure;
+        if (code == null) {
+          eventWrites.incrementAndGet();
+        } else {
+          builder.uri(
+              URI.create("http://127.0.0.1:" + errors.getAddress().getPort() + "/fail/" + code));
         }
         return;
       }

@@ -22,6 +22,21 @@ public final class AgentMetrics {
   private final Counter statusWrites;
   private final Counter statusWriteRetries;
   private final Counter statusWriteFailures;
+  private final Map<EventResult, Counter> events = new EnumMap<>(EventResult.class);
+
+  /** What became of an Event the agent wanted to record (the tag of the events counter). */
+  public enum EventResult {
+    /** Created on the API server. */
+    Written,
+    /** The API server refused it, or did not answer. */
+    Failed,
+    /** The same event was sent a short while ago. */
+    Duplicate,
+    /** Over the node's event rate. */
+    RateLimited,
+    /** The sender's queue was full. */
+    Dropped
+  }
 
   public AgentMetrics(MeterRegistry registry) {
     isolations =
@@ -67,6 +82,14 @@ public final class AgentMetrics {
         Counter.builder("cgroupns.agent.status.write.failures")
             .description("Status patches given up on (kept and written by a later pass)")
             .register(registry);
+    for (EventResult result : EventResult.values()) {
+      events.put(
+          result,
+          Counter.builder("cgroupns.agent.events")
+              .description("Kubernetes Events on pods, by what became of them")
+              .tag("result", result.name())
+              .register(registry));
+    }
   }
 
   public void isolated(Duration latency) {
@@ -100,6 +123,14 @@ public final class AgentMetrics {
 
   public void statusWriteFailed() {
     statusWriteFailures.increment();
+  }
+
+  public void event(EventResult result) {
+    events.get(result).increment();
+  }
+
+  public double eventCount(EventResult result) {
+    return events.get(result).count();
   }
 
   public double isolationCount() {
