@@ -9,13 +9,13 @@ import dev.cgroupns.sandbox.demo.ContainerView;
 import dev.cgroupns.sandbox.demo.ContainerViewReader;
 import dev.cgroupns.sandbox.demo.DemoPods;
 import dev.cgroupns.sandbox.demo.ViewReport;
-import dev.cgroupns.sandbox.runc.BusyboxRootfs;
-import dev.cgroupns.sandbox.runc.CgroupHierarchies;
-import dev.cgroupns.sandbox.runc.DemoContainer;
-import dev.cgroupns.sandbox.runc.LeftoverSweeper;
-import dev.cgroupns.sandbox.runc.RuncRuntime;
-import dev.cgroupns.sandbox.runc.SandboxCgroupRoot;
 import dev.cgroupns.sandbox.system.ControlPlane;
+import dev.cgroupns.testbed.runc.BusyboxRootfs;
+import dev.cgroupns.testbed.runc.CgroupHierarchies;
+import dev.cgroupns.testbed.runc.CgroupRoot;
+import dev.cgroupns.testbed.runc.DemoContainer;
+import dev.cgroupns.testbed.runc.LeftoverSweeper;
+import dev.cgroupns.testbed.runc.RuncRuntime;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,12 +24,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * The sandbox's steps, in order, each registering its undo with the {@link Teardown} before the
@@ -71,9 +69,8 @@ public final class SandboxRun {
     if (!options.apiOnly()) {
       new LeftoverSweeper(tmpDir(), CgroupHierarchies.mounted(), runc()).sweep(progress::step);
     }
-    Path workDir = Files.createTempDirectory(LeftoverSweeper.WORK_DIR_PREFIX);
-    teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));
-    LeftoverSweeper.claim(workDir);
+    Path workDir = LeftoverSweeper.newWorkDir();
+    teardown.add("remove work directory " + workDir, () -> LeftoverSweeper.deleteWorkDir(workDir));
 
     checkStopped();
     Config api = connect(workDir);
@@ -153,7 +150,7 @@ public final class SandboxRun {
             "kubectl describe cgroupisolation demo",
             "kubectl get pods -o wide",
             "runc --root "
-                + workDir.resolve("runc-state")
+                + workDir.resolve(RuncRuntime.STATE_DIR)
                 + " exec "
                 + shown.name()
                 + " ls /sys/fs/cgroup/memory",
@@ -177,8 +174,7 @@ public final class SandboxRun {
   }
 
   /** What runs on this machine for the demo. */
-  private record Demo(
-      SandboxCgroupRoot cgroups, RuncRuntime runtime, List<DemoContainer> containers) {}
+  private record Demo(CgroupRoot cgroups, RuncRuntime runtime, List<DemoContainer> containers) {}
 
   /**
    * The node agent, then the demo pods: cgroups nested under the sandbox's own, runc containers in
@@ -187,12 +183,12 @@ public final class SandboxRun {
    */
   private Demo startDemo(Config api, KubernetesClient client, Path workDir) throws Exception {
     String suffix = Long.toHexString(ProcessHandle.current().pid());
-    SandboxCgroupRoot cgroups = SandboxCgroupRoot.create(suffix);
+    CgroupRoot cgroups = CgroupRoot.create("sandbox", suffix);
     LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
     teardown.add("remove cgroups under " + cgroups.path(), cgroups::close);
     RuncRuntime runtime =
         new RuncRuntime(runc(), workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
-    teardown.add("delete the demo containers", () -> deleteAll(runtime));
+    teardown.add("delete the demo containers", runtime::deleteAll);
 
     DemoPods pods = new DemoPods(client, runtime, options.nodeName());
     pods.registerNode();
@@ -268,12 +264,6 @@ public final class SandboxRun {
     }
   }
 
-  private static void deleteAll(RuncRuntime runtime) {
-    for (String name : runtime.list()) {
-      runtime.delete(name);
-    }
-  }
-
   private void deleteDemoObjects(KubernetesClient client, DemoPods pods) {
     pods.deletePods(options.pods());
     client.nodes().withName(options.nodeName()).delete();
@@ -292,17 +282,6 @@ public final class SandboxRun {
       return Files.readString(file);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

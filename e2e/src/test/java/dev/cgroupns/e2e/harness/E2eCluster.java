@@ -14,14 +14,14 @@ import dev.cgroupns.sandbox.cluster.CrdInstaller;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import dev.cgroupns.sandbox.demo.ContainerViewReader;
 import dev.cgroupns.sandbox.demo.DemoPods;
-import dev.cgroupns.sandbox.runc.BusyboxRootfs;
-import dev.cgroupns.sandbox.runc.CgroupHierarchies;
-import dev.cgroupns.sandbox.runc.DemoContainer;
-import dev.cgroupns.sandbox.runc.LeftoverSweeper;
-import dev.cgroupns.sandbox.runc.RuncRuntime;
-import dev.cgroupns.sandbox.runc.SandboxCgroupRoot;
 import dev.cgroupns.sandbox.system.ControlPlane;
 import dev.cgroupns.sandbox.system.InProcessControlPlane;
+import dev.cgroupns.testbed.runc.BusyboxRootfs;
+import dev.cgroupns.testbed.runc.CgroupHierarchies;
+import dev.cgroupns.testbed.runc.CgroupRoot;
+import dev.cgroupns.testbed.runc.DemoContainer;
+import dev.cgroupns.testbed.runc.LeftoverSweeper;
+import dev.cgroupns.testbed.runc.RuncRuntime;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
@@ -77,7 +77,7 @@ public final class E2eCluster implements AutoCloseable {
   private Path workDir;
   private EmbeddedApiServer api;
   private KubernetesClient client;
-  private SandboxCgroupRoot cgroups;
+  private CgroupRoot cgroups;
   private RuncRuntime runtime;
   private DemoPods pods;
   private ContainerViewReader views;
@@ -131,7 +131,7 @@ public final class E2eCluster implements AutoCloseable {
     teardown.add("stop the operator", this::stopOperator);
     startOperator();
 
-    cgroups = SandboxCgroupRoot.create(Long.toHexString(ProcessHandle.current().pid()));
+    cgroups = CgroupRoot.create("sandbox", Long.toHexString(ProcessHandle.current().pid()));
     LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
     teardown.add("remove the cgroups under " + cgroups.path(), cgroups::close);
     runtime = new RuncRuntime(runc, workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);

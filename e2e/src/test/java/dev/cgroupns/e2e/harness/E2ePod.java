@@ -1,7 +1,7 @@
 package dev.cgroupns.e2e.harness;
 
 import dev.cgroupns.sandbox.demo.DemoPods;
-import dev.cgroupns.sandbox.runc.DemoContainer;
+import dev.cgroupns.testbed.runc.DemoContainer;
 
 /**
  * A Pod object and the runc container that stands in for its one container ({@link

@@ -1,5 +1,7 @@
 package dev.cgroupns.agent.bench;
 
+import static dev.cgroupns.agent.runc.RuncFixture.identity;
+
 import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
@@ -9,9 +11,9 @@ import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.isolate.V1MountSource;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
-import dev.cgroupns.agent.runc.ContainerSpec;
-import dev.cgroupns.agent.runc.RuncContainer;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.testbed.runc.ContainerSpec;
+import dev.cgroupns.testbed.runc.DemoContainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +47,8 @@ public final class IsolationBench {
     StateStore store = new StateStore(stateDir);
     ContainerIsolator isolator = ContainerIsolator.create(procFs, layout, store);
     try (RuncFixture runc = RuncFixture.create()) {
-      RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
-      ProcessIdentity id = c.identity();
+      DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+      ProcessIdentity id = identity(c);
       int mounts = isolator.plan(id, true).changes().size();
 
       AgentTimes fresh = measureAgent(isolator, id, agentRounds);
@@ -134,7 +136,7 @@ public final class IsolationBench {
    * itself: v1 and v2 cgroup.procs), then {@code unshare -C} and {@code nsenter -m} into the
    * container, make its mounts slave, and umount + mount each cgroupfs read-only.
    */
-  static String shellScript(RuncContainer c, CgroupLayout layout, IsolationPlan plan) {
+  static String shellScript(DemoContainer c, CgroupLayout layout, IsolationPlan plan) {
     StringBuilder join = new StringBuilder("set -e\n");
     StringBuilder inner = new StringBuilder("set -e; mount --make-rslave /; ");
     for (MountChange change : plan.changes()) {

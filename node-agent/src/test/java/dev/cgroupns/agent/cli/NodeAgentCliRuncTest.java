@@ -1,14 +1,15 @@
 package dev.cgroupns.agent.cli;
 
+import static dev.cgroupns.agent.runc.RuncFixture.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.proc.ProcCgroupParser;
-import dev.cgroupns.agent.runc.ContainerSpec;
-import dev.cgroupns.agent.runc.RuncContainer;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.testbed.runc.ContainerSpec;
+import dev.cgroupns.testbed.runc.DemoContainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,7 +48,7 @@ class NodeAgentCliRuncTest {
 
   @Test
   void inspectJsonAgreesWithWhatTheContainerReads() throws IOException {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
 
     Run run = cli("inspect", "--pid", pid(c), "--json");
 
@@ -68,7 +69,7 @@ class NodeAgentCliRuncTest {
 
   @Test
   void auditThenIsolateThenAgainThenRevert() throws IOException {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     String before = c.exec("cat", "/proc/self/mountinfo");
 
     Run audit = cli("isolate", "--pid", pid(c), "--audit", "--json", "--state-dir", stateDir());
@@ -95,7 +96,7 @@ class NodeAgentCliRuncTest {
 
   @Test
   void exitCodesForTheUsualMistakes() throws IOException {
-    RuncContainer privateNs = runc.start(ContainerSpec.plain().withCgroupNamespace());
+    DemoContainer privateNs = runc.start(ContainerSpec.plain().withCgroupNamespace());
 
     assertThat(cli("inspect", "--pid", "999999999").exit).isEqualTo(ExitCodes.NO_SUCH_PROCESS);
     Run notContainer = cli("isolate", "--pid", Long.toString(ProcessHandle.current().pid()));
@@ -113,10 +114,10 @@ class NodeAgentCliRuncTest {
 
   @Test
   void aSecondCliProcessIsTurnedAwayWhileTheContainerIsLocked() throws Exception {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     String before = c.exec("cat", "/proc/self/mountinfo");
 
-    try (StateStore.Lock lock = new StateStore(stateDir).lock(c.identity())) {
+    try (StateStore.Lock lock = new StateStore(stateDir).lock(identity(c))) {
       Process other =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -142,7 +143,7 @@ class NodeAgentCliRuncTest {
     return stateDir.toString();
   }
 
-  private static String pid(RuncContainer c) {
+  private static String pid(DemoContainer c) {
     return Integer.toString(c.pid());
   }
 

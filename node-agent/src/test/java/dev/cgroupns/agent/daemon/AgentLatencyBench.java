@@ -5,10 +5,10 @@ import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
 import static org.awaitility.Awaitility.await;
 
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
-import dev.cgroupns.agent.runc.ContainerSpec;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.NodeAction;
+import dev.cgroupns.testbed.runc.ContainerSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Files;
 import java.nio.file.Path;

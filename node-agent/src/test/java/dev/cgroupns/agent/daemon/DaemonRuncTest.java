@@ -3,13 +3,12 @@ package dev.cgroupns.agent.daemon;
 import static dev.cgroupns.agent.daemon.TestObjects.NODE;
 import static dev.cgroupns.agent.daemon.TestObjects.nodeObject;
 import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
+import static dev.cgroupns.agent.runc.RuncFixture.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.inspect.ContainerInspector;
 import dev.cgroupns.agent.proc.ProcFs;
-import dev.cgroupns.agent.runc.ContainerSpec;
-import dev.cgroupns.agent.runc.RuncContainer;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -17,6 +16,8 @@ import dev.cgroupns.api.v1alpha1.ContainerResult;
 import dev.cgroupns.api.v1alpha1.MountState;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.api.validation.CrdValidator;
+import dev.cgroupns.testbed.runc.ContainerSpec;
+import dev.cgroupns.testbed.runc.DemoContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -65,9 +66,9 @@ class DaemonRuncTest {
 
   @Test
   void isolatesARealContainerSurvivesRestartsAndRevertsIt() {
-    RuncContainer container = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer container = runc.start(ContainerSpec.plain().withHostCgroupfs());
     ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
-    assertThat(inspector.inspect(container.identity()).exposesMore()).isTrue();
+    assertThat(inspector.inspect(identity(container)).exposesMore()).isTrue();
     Pod pod = fx.create(runningPod("team", "app", NODE, container.containerId()));
     CgroupIsolationNode object = fx.create(nodeObject("team", "app-node-a", NODE, pod));
 
@@ -90,8 +91,8 @@ class DaemonRuncTest {
                 .validateCreate(Serialization.jsonMapper().valueToTree(isolated)))
         .isEmpty();
     // The kernel agrees, read independently of the daemon.
-    assertThat(inspector.inspect(container.identity()).exposesMore()).isFalse();
-    assertThat(inspector.inspect(container.identity()).mountState()).isEqualTo(MountState.ReadOnly);
+    assertThat(inspector.inspect(identity(container)).exposesMore()).isFalse();
+    assertThat(inspector.inspect(identity(container)).mountState()).isEqualTo(MountState.ReadOnly);
 
     // A restarted agent re-derives everything from the kernel: "already isolated", no new write.
     int writes = fx.api.statusPatches();
@@ -99,11 +100,11 @@ class DaemonRuncTest {
     fx.start();
     fx.verifyAllNow();
     assertThat(fx.api.statusPatches()).isEqualTo(writes);
-    assertThat(inspector.inspect(container.identity()).exposesMore()).isFalse();
+    assertThat(inspector.inspect(identity(container)).exposesMore()).isFalse();
 
     // The container restarts: a new container (new ID) behind the same pod is isolated again.
     container.kill();
-    RuncContainer restarted = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer restarted = runc.start(ContainerSpec.plain().withHostCgroupfs());
     String restartedId = "containerd://" + restarted.containerId();
     fx.setContainerStatuses(pod, TestObjects.runningStatus("c0", restarted.containerId()));
     fx.awaitStatus(
@@ -111,12 +112,12 @@ class DaemonRuncTest {
         o ->
             restartedId.equals(o.getStatus().containers.get(0).containerID)
                 && o.getStatus().containers.get(0).phase == ContainerPhase.Isolated);
-    assertThat(inspector.inspect(restarted.identity()).exposesMore()).isFalse();
+    assertThat(inspector.inspect(identity(restarted)).exposesMore()).isFalse();
 
     fx.editSpec(object, spec -> spec.action = NodeAction.Revert);
     CgroupIsolationNode reverted = fx.awaitStatus(object, o -> o.getStatus().summary.reverted == 1);
 
     assertThat(reverted.getStatus().containers.get(0).phase).isEqualTo(ContainerPhase.Reverted);
-    assertThat(inspector.inspect(restarted.identity()).exposesMore()).isTrue();
+    assertThat(inspector.inspect(identity(restarted)).exposesMore()).isTrue();
   }
 }

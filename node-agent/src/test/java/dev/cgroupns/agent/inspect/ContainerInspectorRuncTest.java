@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.inspect;
 
+import static dev.cgroupns.agent.runc.RuncFixture.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.proc.CgroupLine;
@@ -7,10 +8,10 @@ import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcCgroupParser;
 import dev.cgroupns.agent.proc.ProcFs;
-import dev.cgroupns.agent.runc.ContainerSpec;
-import dev.cgroupns.agent.runc.RuncContainer;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.api.v1alpha1.MountState;
+import dev.cgroupns.testbed.runc.ContainerSpec;
+import dev.cgroupns.testbed.runc.DemoContainer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +34,9 @@ public class ContainerInspectorRuncTest {
 
   @Test
   void hostNamespaceContainerSeesHostPathsAndItsOwnReadOnlyBindMounts() {
-    RuncContainer c = runc.start(ContainerSpec.plain());
+    DemoContainer c = runc.start(ContainerSpec.plain());
 
-    ContainerInspection inspection = inspector.inspect(c.identity());
+    ContainerInspection inspection = inspector.inspect(identity(c));
 
     assertThat(inspection.privateNamespace()).isFalse();
     assertThat(inspection.seenCgroups()).extracting(CgroupLine::path).containsOnly(c.cgroupsPath());
@@ -52,13 +53,13 @@ public class ContainerInspectorRuncTest {
 
   @Test
   void privateNamespaceContainerSeesRootAndIsReportedPrivate() {
-    RuncContainer c =
+    DemoContainer c =
         runc.start(
             ContainerSpec.plain()
                 .withDriver(ContainerSpec.Driver.SYSTEMD_NAMES)
                 .withCgroupNamespace());
 
-    ContainerInspection inspection = inspector.inspect(c.identity());
+    ContainerInspection inspection = inspector.inspect(identity(c));
 
     assertThat(inspection.privateNamespace()).isTrue();
     assertThat(inspection.seenCgroups()).extracting(CgroupLine::path).containsOnly("/");
@@ -69,9 +70,9 @@ public class ContainerInspectorRuncTest {
 
   @Test
   void hostCgroupfsContainerIsSeenToExposeTheWholeTreeWritable() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
 
-    ContainerInspection inspection = inspector.inspect(c.identity());
+    ContainerInspection inspection = inspector.inspect(identity(c));
 
     assertThat(inspection.exposesMore()).isTrue();
     assertThat(inspection.mountState()).isEqualTo(MountState.ReadWrite);
@@ -90,7 +91,7 @@ public class ContainerInspectorRuncTest {
 
   /** The container's own reading of /proc/self/cgroup and mountinfo, via runc exec (no shell). */
   public static void assertMatchesWhatTheContainerReads(
-      RuncContainer c, ContainerInspection inspection) {
+      DemoContainer c, ContainerInspection inspection) {
     List<CgroupLine> ownLines = ProcCgroupParser.parse(c.exec("cat", "/proc/self/cgroup")).lines();
     assertThat(inspection.seenCgroups()).containsExactlyElementsOf(ownLines);
     List<MountInfoEntry> ownMounts =

@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.isolate;
 
+import static dev.cgroupns.agent.runc.RuncFixture.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,9 +12,9 @@ import dev.cgroupns.agent.kernel.NamespaceThread;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
-import dev.cgroupns.agent.runc.ContainerSpec;
-import dev.cgroupns.agent.runc.RuncContainer;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.testbed.runc.ContainerSpec;
+import dev.cgroupns.testbed.runc.DemoContainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +59,8 @@ class IsolationFaultRuncTest {
 
   @Test
   void containerThatExitsDuringIsolationGivesAClearErrorAndNoRecord() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
-    ProcessIdentity id = c.identity();
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = identity(c);
     long fds = openFds();
 
     assertThatThrownBy(
@@ -81,8 +82,8 @@ class IsolationFaultRuncTest {
 
   @Test
   void containerWhoseCgroupIsRemovedIsLeftAsItWas() throws IOException {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
-    ProcessIdentity id = c.identity();
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = identity(c);
     // Read from the host: runc exec cannot join a container whose cgroup was removed.
     List<String> before = cgroupMountsReadFromHost(c);
     long fds = openFds();
@@ -119,7 +120,7 @@ class IsolationFaultRuncTest {
     assertThat(store.recordFile(id)).doesNotExist();
   }
 
-  private List<String> cgroupMountsReadFromHost(RuncContainer c) {
+  private List<String> cgroupMountsReadFromHost(DemoContainer c) {
     return procFs.mountInfo(c.pid()).cgroupMounts().stream()
         .map(m -> m.mountId() + " " + m.mountPoint() + " " + m.root() + " " + m.mountOptions())
         .toList();
@@ -127,8 +128,8 @@ class IsolationFaultRuncTest {
 
   @Test
   void reusedPidIsRefusedBeforeAnythingHappens() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
-    ProcessIdentity real = c.identity();
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity real = identity(c);
     ProcessIdentity stale = new ProcessIdentity(real.pid(), real.startTime() + 1);
     List<String> before = IsolationRuncTest.cgroupMountsSeenInside(c);
 
@@ -143,8 +144,8 @@ class IsolationFaultRuncTest {
 
   @Test
   void aSecondAgentAtTheSameTimeIsTurnedAwayAndTheFirstFinishes() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
-    ProcessIdentity id = c.identity();
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = identity(c);
     ContainerIsolator second =
         ContainerIsolator.create(procFs, CgroupLayout.detect(procFs, null), store);
     Throwable[] secondResult = new Throwable[1];
@@ -172,8 +173,8 @@ class IsolationFaultRuncTest {
 
   @Test
   void aMountThatChangesUnderTheAgentRollsBackEveryReplacedMount() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
-    ProcessIdentity id = c.identity();
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = identity(c);
     List<String> before = IsolationRuncTest.cgroupMountsSeenInside(c);
     String last = before.get(before.size() - 1).split(" ")[0];
     long fds = openFds();
@@ -202,7 +203,7 @@ class IsolationFaultRuncTest {
   }
 
   /** What a process inside could do: unmount one of its cgroupfs mounts (done from the host). */
-  private static void unmountInside(RuncContainer c, String mountPoint) {
+  private static void unmountInside(DemoContainer c, String mountPoint) {
     int ns = Kernel.open("/proc/" + c.pid() + "/ns/mnt", Linux.O_RDONLY);
     try {
       NamespaceThread.run(

@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.isolate;
 
+import static dev.cgroupns.agent.runc.RuncFixture.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.cgroup.CgroupLayout;
@@ -12,10 +13,10 @@ import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcFs;
-import dev.cgroupns.agent.runc.ContainerSpec;
-import dev.cgroupns.agent.runc.RuncContainer;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.api.v1alpha1.MountState;
+import dev.cgroupns.testbed.runc.ContainerSpec;
+import dev.cgroupns.testbed.runc.DemoContainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,51 +60,51 @@ class IsolationRuncTest {
 
   @Test
   void hostCgroupfsContainerEndsUpSeeingOnlyItsOwnSubtreeReadOnlyThenRevertRestoresIt() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     List<String> originalView = cgroupMountsSeenInside(c);
 
-    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
 
     assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
     assertThat(outcome.changes()).hasSize(originalView.size());
-    assertThat(store.recordFile(c.identity())).exists();
+    assertThat(store.recordFile(identity(c))).exists();
     assertSeesOnlyItsOwnSubtree(c, true);
 
-    assertThat(isolator.isolate(c.identity(), true, false).result())
+    assertThat(isolator.isolate(identity(c), true, false).result())
         .isEqualTo(Result.ALREADY_ISOLATED);
 
-    IsolationOutcome reverted = isolator.revert(c.identity(), false);
+    IsolationOutcome reverted = isolator.revert(identity(c), false);
     assertThat(reverted.result()).isEqualTo(Result.REVERTED);
     assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
-    assertThat(isolator.revert(c.identity(), false).result()).isEqualTo(Result.NOTHING_TO_REVERT);
+    assertThat(isolator.revert(identity(c), false).result()).isEqualTo(Result.NOTHING_TO_REVERT);
   }
 
   @Test
   void cloneSourceForV1GivesTheSameViewAndRevertsToo() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     List<String> originalView = cgroupMountsSeenInside(c);
     ContainerIsolator cloning = isolator.withV1MountSource(V1MountSource.CLONE);
 
-    assertThat(cloning.isolate(c.identity(), true, false).result()).isEqualTo(Result.ISOLATED);
+    assertThat(cloning.isolate(identity(c), true, false).result()).isEqualTo(Result.ISOLATED);
 
     assertSeesOnlyItsOwnSubtree(c, true);
-    assertThat(isolator.isolate(c.identity(), true, false).result())
+    assertThat(isolator.isolate(identity(c), true, false).result())
         .as("the fresh-mount isolator sees the same view as already isolated")
         .isEqualTo(Result.ALREADY_ISOLATED);
-    assertThat(cloning.revert(c.identity(), false).result()).isEqualTo(Result.REVERTED);
+    assertThat(cloning.revert(identity(c), false).result()).isEqualTo(Result.REVERTED);
     assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
   }
 
   @Test
   void systemdNamedContainerWithWritableBindMountsBecomesReadOnly() {
-    RuncContainer c =
+    DemoContainer c =
         runc.start(
             ContainerSpec.plain()
                 .withDriver(ContainerSpec.Driver.SYSTEMD_NAMES)
                 .withWritableCgroupMount());
-    assertThat(inspector.inspect(c.identity()).mountState()).isEqualTo(MountState.ReadWrite);
+    assertThat(inspector.inspect(identity(c)).mountState()).isEqualTo(MountState.ReadWrite);
 
-    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
 
     assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
     assertSeesOnlyItsOwnSubtree(c, true);
@@ -111,48 +112,48 @@ class IsolationRuncTest {
 
   @Test
   void readWriteIsolationLeavesTheMountsWritable() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
 
-    assertThat(isolator.isolate(c.identity(), false, false).result()).isEqualTo(Result.ISOLATED);
+    assertThat(isolator.isolate(identity(c), false, false).result()).isEqualTo(Result.ISOLATED);
 
     assertSeesOnlyItsOwnSubtree(c, false);
   }
 
   @Test
   void sharedMountsAreMadeSlaveBeforeTheSwapAndRevertStillWorks() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withSharedPropagation());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withSharedPropagation());
     List<String> originalView = cgroupMountsSeenInside(c);
     assertThat(c.exec("cat", "/proc/self/mountinfo")).contains(" shared:");
 
-    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
 
     assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
     assertThat(outcome.notes()).contains("/sys/fs/cgroup is shared; made slave first");
     assertSeesOnlyItsOwnSubtree(c, true);
     assertThat(cgroupMountEntriesInside(c))
         .allSatisfy(m -> assertThat(m.isShared()).as(m.mountPoint()).isFalse());
-    assertThat(isolator.revert(c.identity(), false).result()).isEqualTo(Result.REVERTED);
+    assertThat(isolator.revert(identity(c), false).result()).isEqualTo(Result.REVERTED);
     assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
   }
 
   @Test
   void runcDefaultContainerIsAlreadyIsolated() {
-    RuncContainer c = runc.start(ContainerSpec.plain());
+    DemoContainer c = runc.start(ContainerSpec.plain());
     List<String> before = cgroupMountsSeenInside(c);
 
-    assertThat(isolator.isolate(c.identity(), true, false).result())
+    assertThat(isolator.isolate(identity(c), true, false).result())
         .isEqualTo(Result.ALREADY_ISOLATED);
 
     assertThat(cgroupMountsSeenInside(c)).isEqualTo(before);
-    assertThat(store.recordFile(c.identity())).doesNotExist();
+    assertThat(store.recordFile(identity(c))).doesNotExist();
   }
 
   @Test
   void privateNamespaceContainerIsLeftAloneEvenWithTheHostCgroupfs() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withCgroupNamespace().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withCgroupNamespace().withHostCgroupfs());
     String before = c.exec("cat", "/proc/self/mountinfo");
 
-    IsolationOutcome outcome = isolator.isolate(c.identity(), true, false);
+    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
 
     assertThat(outcome.result()).isEqualTo(Result.ALREADY_PRIVATE);
     assertThat(c.exec("cat", "/proc/self/mountinfo")).isEqualTo(before);
@@ -160,26 +161,26 @@ class IsolationRuncTest {
 
   @Test
   void auditReportsEveryChangeAndChangesNothing() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     String before = c.exec("cat", "/proc/self/mountinfo");
 
-    IsolationOutcome outcome = isolator.isolate(c.identity(), true, true);
+    IsolationOutcome outcome = isolator.isolate(identity(c), true, true);
 
     assertThat(outcome.result()).isEqualTo(Result.WOULD_CHANGE);
     assertThat(outcome.changes())
         .hasSize(cgroupMountsSeenInside(c).size())
         .allSatisfy(line -> assertThat(line).contains(c.cgroupsPath() + " ro"));
     assertThat(c.exec("cat", "/proc/self/mountinfo")).isEqualTo(before);
-    assertThat(store.recordFile(c.identity())).doesNotExist();
+    assertThat(store.recordFile(identity(c))).doesNotExist();
   }
 
   @Test
   void trapBinariesInTheContainerNeverRun() {
-    RuncContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withTraps());
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withTraps());
 
-    assertThat(isolator.isolate(c.identity(), true, false).result()).isEqualTo(Result.ISOLATED);
-    inspector.inspect(c.identity());
-    assertThat(isolator.revert(c.identity(), false).result()).isEqualTo(Result.REVERTED);
+    assertThat(isolator.isolate(identity(c), true, false).result()).isEqualTo(Result.ISOLATED);
+    inspector.inspect(identity(c));
+    assertThat(isolator.revert(identity(c), false).result()).isEqualTo(Result.REVERTED);
 
     assertThat(c.trapMarkers()).as("traps that ran").isEmpty();
     assertThat(c.rootfs().resolve("bin/mount")).isRegularFile(); // the traps are in place
@@ -198,7 +199,7 @@ class IsolationRuncTest {
   }
 
   /** From inside: every cgroupfs mount shows the container's own cgroup, with the given access. */
-  private void assertSeesOnlyItsOwnSubtree(RuncContainer c, boolean readOnly) {
+  private void assertSeesOnlyItsOwnSubtree(DemoContainer c, boolean readOnly) {
     List<MountInfoEntry> mounts = cgroupMountEntriesInside(c);
     assertThat(mounts).isNotEmpty();
     for (MountInfoEntry mount : mounts) {
@@ -209,7 +210,7 @@ class IsolationRuncTest {
           .as("what " + mount.mountPoint() + " lists inside")
           .containsExactlyInAnyOrderElementsOf(listOnHost(hostDir));
     }
-    ContainerInspection inspection = inspector.inspect(c.identity());
+    ContainerInspection inspection = inspector.inspect(identity(c));
     assertThat(inspection.mounts())
         .extracting(CgroupMountView::relation)
         .containsOnly(CgroupRelation.OWN_SUBTREE);
@@ -224,7 +225,7 @@ class IsolationRuncTest {
     return Path.of("/sys/fs/cgroup", name, cgroupPath.substring(1));
   }
 
-  private static List<String> listInside(RuncContainer c, String dir) {
+  private static List<String> listInside(DemoContainer c, String dir) {
     return Arrays.stream(c.exec("ls", "-1a", dir).split("\n"))
         .filter(s -> !s.isBlank() && !s.equals(".") && !s.equals(".."))
         .toList();
@@ -238,14 +239,14 @@ class IsolationRuncTest {
     }
   }
 
-  static List<MountInfoEntry> cgroupMountEntriesInside(RuncContainer c) {
+  static List<MountInfoEntry> cgroupMountEntriesInside(DemoContainer c) {
     return MountInfoParser.parse(c.exec("cat", "/proc/self/mountinfo")).entries().stream()
         .filter(MountInfoEntry::isCgroup)
         .toList();
   }
 
   /** mount point, root, per-mount options and fs type of each cgroupfs mount, seen inside. */
-  static List<String> cgroupMountsSeenInside(RuncContainer c) {
+  static List<String> cgroupMountsSeenInside(DemoContainer c) {
     return cgroupMountEntriesInside(c).stream()
         .map(
             m ->

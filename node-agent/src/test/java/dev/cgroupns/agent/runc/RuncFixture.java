@@ -1,79 +1,95 @@
 package dev.cgroupns.agent.runc;
 
+import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.testing.Requirements;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.cgroupns.testbed.runc.BusyboxRootfs;
+import dev.cgroupns.testbed.runc.CgroupHierarchies;
+import dev.cgroupns.testbed.runc.CgroupRoot;
+import dev.cgroupns.testbed.runc.ContainerSpec;
+import dev.cgroupns.testbed.runc.DemoContainer;
+import dev.cgroupns.testbed.runc.LeftoverSweeper;
+import dev.cgroupns.testbed.runc.RuncRuntime;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.UUID;
 
 /**
- * Owns everything a runc test creates: the work directory, a {@link TestCgroupTree} and the
- * containers. {@link #close} deletes the containers, then their cgroups, then the files, even when
- * the test failed half-way.
+ * Real runc containers for a test (the testbed's {@link RuncRuntime}), and everything they need: a
+ * claimed work directory and a {@link CgroupRoot} under the test process's own cgroups. {@link
+ * #close} deletes the containers, then their cgroups, then the files, even when the test failed
+ * half-way; what a killed test run left behind is swept by the next one.
  */
 public final class RuncFixture implements AutoCloseable {
-  private final Path workDir;
-  private final TestCgroupTree cgroups;
-  private final List<RuncContainer> containers = new ArrayList<>();
+  private static final String RUNC = "/usr/sbin/runc";
+  private static final Path BUSYBOX = Path.of("/bin/busybox");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-  private RuncFixture(Path workDir, TestCgroupTree cgroups) {
+  private final Path workDir;
+  private final CgroupRoot cgroups;
+  private final RuncRuntime runtime;
+
+  private RuncFixture(Path workDir, CgroupRoot cgroups) {
     this.workDir = workDir;
     this.cgroups = cgroups;
+    this.runtime = new RuncRuntime(RUNC, workDir, new BusyboxRootfs(BUSYBOX), cgroups);
   }
 
   /** Checks root, runc and busybox (skips outside CI, fails in CI) and prepares a work dir. */
   public static RuncFixture create() {
     Requirements.requireRunc();
     Requirements.requireBusybox();
-    try {
-      return new RuncFixture(Files.createTempDirectory("cgns-runc"), TestCgroupTree.create());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    new LeftoverSweeper(
+            Path.of(System.getProperty("java.io.tmpdir")), CgroupHierarchies.mounted(), RUNC)
+        .sweep(System.err::println);
+    Path workDir = LeftoverSweeper.newWorkDir();
+    CgroupRoot cgroups = CgroupRoot.create("test", randomHex(4));
+    LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
+    return new RuncFixture(workDir, cgroups);
   }
 
-  public RuncContainer start(ContainerSpec spec) {
-    RuncContainer container = RuncContainer.start(workDir, cgroups, spec);
-    containers.add(container);
-    return container;
+  /** Starts a container for a new pod UID. */
+  public DemoContainer start(ContainerSpec spec) {
+    return runtime.start("cgns-" + randomHex(4), UUID.randomUUID().toString(), spec);
+  }
+
+  /** The container's init process as the agent identifies it (pid and start time). */
+  public static ProcessIdentity identity(DemoContainer container) {
+    return ProcFs.host().identity(container.pid()).orElseThrow();
   }
 
   public Path workDir() {
     return workDir;
   }
 
-  public TestCgroupTree cgroups() {
+  public CgroupRoot cgroups() {
     return cgroups;
   }
 
   @Override
   public void close() {
     RuntimeException failure = null;
-    for (RuncContainer container : containers) {
-      try {
-        container.close();
-      } catch (RuntimeException e) {
-        failure = e;
-      }
+    try {
+      runtime.deleteAll();
+    } catch (RuntimeException e) {
+      failure = e;
     }
     try {
       cgroups.close();
     } catch (RuntimeException e) {
       failure = e;
     }
-    try (Stream<Path> walk = Files.walk(workDir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      failure = new UncheckedIOException(e);
-    }
     if (failure != null) {
+      // The work directory stays: it is what the next run's sweep needs to finish the job.
       throw failure;
     }
+    LeftoverSweeper.deleteWorkDir(workDir);
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
   }
 }

@@ -1,8 +1,8 @@
 package dev.cgroupns.sandbox.demo;
 
 import dev.cgroupns.agent.proc.MountInfoParser;
-import dev.cgroupns.sandbox.runc.DemoContainer;
-import dev.cgroupns.sandbox.runc.RuncRuntime;
+import dev.cgroupns.testbed.runc.DemoContainer;
+import dev.cgroupns.testbed.runc.RuncRuntime;
 import java.util.List;
 
 /**

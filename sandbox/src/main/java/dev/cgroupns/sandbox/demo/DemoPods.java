@@ -1,7 +1,7 @@
 package dev.cgroupns.sandbox.demo;
 
-import dev.cgroupns.sandbox.runc.DemoContainer;
-import dev.cgroupns.sandbox.runc.RuncRuntime;
+import dev.cgroupns.testbed.runc.DemoContainer;
+import dev.cgroupns.testbed.runc.RuncRuntime;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;

@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.runc;
+package dev.cgroupns.testbed.runc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Cleans up after sandbox runs that could not clean up themselves (killed with SIGKILL, machine out
- * of memory): their containers, cgroups and work directories.
+ * Cleans up after runs that could not clean up themselves (killed with SIGKILL, machine out of
+ * memory): their containers, cgroups and work directories.
  *
  * <p>Each run records in its work directory who owns it (pid and start time, since PIDs are reused)
  * and its cgroup root. A work directory whose owner is gone is swept: its containers are deleted
@@ -23,11 +23,11 @@ import java.util.stream.Stream;
  */
 public final class LeftoverSweeper {
 
-  public static final String WORK_DIR_PREFIX = "cgroupns-sandbox-";
+  public static final String WORK_DIR_PREFIX = "cgroupns-runc-";
 
-  /** What a sandbox's cgroup root looks like: SandboxCgroupRoot's name under some own cgroup. */
-  private static final Pattern SANDBOX_CGROUP =
-      Pattern.compile("(/[A-Za-z0-9_.:-]+)*/cgns-sandbox-[0-9a-f]{1,16}");
+  /** What a run's cgroup root looks like: a {@link CgroupRoot} name under some own cgroup. */
+  private static final Pattern RUN_CGROUP =
+      Pattern.compile("(/[A-Za-z0-9_.:-]+)*/" + CgroupRoot.NAME.pattern());
 
   private static final String OWNER = "owner";
   private static final String CGROUP_ROOT = "cgroup-root";
@@ -47,6 +47,17 @@ public final class LeftoverSweeper {
     this.runc = runc;
   }
 
+  /** A new work directory in java.io.tmpdir (mode 0700), claimed by this process. */
+  public static Path newWorkDir() {
+    try {
+      Path workDir = Files.createTempDirectory(WORK_DIR_PREFIX);
+      claim(workDir);
+      return workDir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Marks {@code workDir} as owned by this process. */
   public static void claim(Path workDir) {
     write(workDir.resolve(OWNER), ProcessOwner.self().toString());
@@ -56,10 +67,19 @@ public final class LeftoverSweeper {
    * Records the run's cgroup root and the ancestors runc will create for it, before any container
    * is created under it.
    */
-  public static void recordCgroupRoot(Path workDir, SandboxCgroupRoot root) {
+  public static void recordCgroupRoot(Path workDir, CgroupRoot root) {
     StringBuilder lines = new StringBuilder(root.path()).append('\n');
     root.missingAncestors().forEach(a -> lines.append(a).append('\n'));
     write(workDir.resolve(CGROUP_ROOT), lines.toString());
+  }
+
+  /** Removes a work directory and everything in it; call after its containers are deleted. */
+  public static void deleteWorkDir(Path workDir) {
+    List<String> failures = new ArrayList<>();
+    deleteTree(workDir, failures);
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("could not remove " + workDir + ": " + failures);
+    }
   }
 
   /**
@@ -74,21 +94,22 @@ public final class LeftoverSweeper {
         continue;
       }
       List<String> failures = new ArrayList<>();
-      int containers = deleteContainers(dir.resolve("runc-state"), failures);
+      int containers = deleteContainers(dir.resolve(RuncRuntime.STATE_DIR), failures);
       List<String> cgroupLines = lines(dir.resolve(CGROUP_ROOT));
-      // The file is only a hint: anything but a sandbox root, and its own ancestors, is ignored.
+      // The file is only a hint: anything but a run's root, and its own ancestors, is ignored.
       String cgroupRoot =
-          cgroupLines.isEmpty() || !SANDBOX_CGROUP.matcher(cgroupLines.get(0)).matches()
+          cgroupLines.isEmpty() || !RUN_CGROUP.matcher(cgroupLines.get(0)).matches()
               ? null
               : cgroupLines.get(0);
       if (cgroupRoot != null && failures.isEmpty()) {
-        failures.addAll(SandboxCgroupRoot.removeSubtree(hierarchies, cgroupRoot));
-        cgroupLines.stream()
-            .skip(1)
-            .map(a -> Path.of(a).normalize())
-            .filter(a -> isAncestorOf(a, cgroupRoot))
-            .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
-            .forEach(a -> SandboxCgroupRoot.removeIfUnused(a, failures));
+        failures.addAll(CgroupRoot.removeSubtree(hierarchies, cgroupRoot));
+        List<Path> ancestors =
+            cgroupLines.stream()
+                .skip(1)
+                .map(a -> Path.of(a).normalize())
+                .filter(a -> isAncestorOf(a, cgroupRoot))
+                .toList();
+        CgroupRoot.removeUnusedAncestors(ancestors, failures);
       }
       if (failures.isEmpty()) {
         deleteTree(dir, failures);
@@ -117,7 +138,7 @@ public final class LeftoverSweeper {
 
   /**
    * Work directories are created by root with mode 0700; one owned by anyone else, or open to
-   * others, was not made by the sandbox and its files are not trusted.
+   * others, was not made by a run and its files are not trusted.
    */
   private static boolean ownedByUs(Path dir) {
     try {
@@ -163,6 +184,9 @@ public final class LeftoverSweeper {
   }
 
   private static void deleteTree(Path dir, List<String> failures) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.runc;
+package dev.cgroupns.testbed.runc;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +11,11 @@ import java.util.Optional;
  */
 public record ProcessOwner(long pid, long startTime) {
 
+  private static final Path PROC = Path.of("/proc");
+
   public static ProcessOwner self() {
     long pid = ProcessHandle.current().pid();
-    return new ProcessOwner(pid, startTimeOf(Path.of("/proc"), pid).orElse(-1L));
+    return new ProcessOwner(pid, statFields(pid).map(f -> Long.parseLong(f[19])).orElse(-1L));
   }
 
   /** Parses "PID STARTTIME" as written by {@link #toString}. */
@@ -27,16 +29,26 @@ public record ProcessOwner(long pid, long startTime) {
   }
 
   public boolean isAlive() {
-    return startTimeOf(Path.of("/proc"), pid).map(t -> t == startTime).orElse(false);
+    return statFields(pid).map(f -> Long.parseLong(f[19]) == startTime).orElse(false);
   }
 
-  /** The start time from a stat line; the command name may contain spaces and parentheses. */
-  static Optional<Long> startTimeOf(Path proc, long pid) {
+  /**
+   * True while {@code pid} exists and is not a zombie: a killed container's process may stay a
+   * zombie for a while, since the reaper (PID 1 here) is not an ordinary init.
+   */
+  public static boolean isRunning(long pid) {
+    return statFields(pid).map(f -> !f[0].equals("Z") && !f[0].equals("X")).orElse(false);
+  }
+
+  /**
+   * The fields of /proc/PID/stat after the command name, which may contain spaces and parentheses:
+   * [0] is field 3 (state), [19] field 22 (start time).
+   */
+  private static Optional<String[]> statFields(long pid) {
     try {
-      String stat = Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"));
+      String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields[0] is field 3 (state); the start time is field 22.
-      return Optional.of(Long.parseLong(fields[19]));
+      return fields.length > 19 ? Optional.of(fields) : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.runc;
+package dev.cgroupns.testbed.runc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +23,8 @@ public final class CommandRunner {
     Path err = null;
     try {
       // Files rather than pipes: runc run -d leaves the container holding inherited pipes open.
-      out = Files.createTempFile("sandbox-cmd", ".out");
-      err = Files.createTempFile("sandbox-cmd", ".err");
+      out = Files.createTempFile("testbed-cmd", ".out");
+      err = Files.createTempFile("testbed-cmd", ".err");
       Process p =
           new ProcessBuilder(command)
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.runc;
+package dev.cgroupns.testbed.runc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,9 +8,12 @@ import java.util.List;
 
 /**
  * A minimal container root filesystem: a static busybox in /bin with a link per applet, and the
- * empty directories runc mounts onto.
+ * empty directories runc mounts onto or programs look in.
  */
 public final class BusyboxRootfs {
+
+  private static final List<String> DIRECTORIES =
+      List.of("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "etc", "root");
 
   private final Path busybox;
   private List<String> applets;
@@ -19,9 +22,14 @@ public final class BusyboxRootfs {
     this.busybox = busybox;
   }
 
+  /** The busybox binary copied into every root filesystem. */
+  public Path busybox() {
+    return busybox;
+  }
+
   public void build(Path rootfs) {
     try {
-      for (String dir : List.of("bin", "proc", "sys", "dev", "tmp", "etc", "root")) {
+      for (String dir : DIRECTORIES) {
         Files.createDirectories(rootfs.resolve(dir));
       }
       Path bin = rootfs.resolve("bin");
@@ -34,6 +42,7 @@ public final class BusyboxRootfs {
     }
   }
 
+  /** Asked once: every container of a run gets the same links. */
   private synchronized List<String> applets() {
     if (applets == null) {
       applets =

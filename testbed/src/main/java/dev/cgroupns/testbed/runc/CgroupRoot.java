@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.runc;
+package dev.cgroupns.testbed.runc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,34 +7,48 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The cgroup under which every demo container lives: {@code <own>/cgns-sandbox-<suffix>}, where
- * {@code <own>} is the deepest cgroup of this process, so that the demo is accounted (and limited)
- * wherever the sandbox itself is, in every hierarchy.
+ * The cgroup under which a run's containers live: {@code <own>/cgns-<purpose>-<suffix>}, where
+ * {@code <own>} is the deepest cgroup of this process, so that the containers are accounted (and
+ * limited) wherever the process that starts them is, in every hierarchy.
  *
  * <p>runc takes one cgroupsPath for all hierarchies. The deepest own path must therefore extend
  * every other own path (checked); in hierarchies where it does not exist yet runc creates it, and
  * {@link #close} removes what was created: the subtree, then those ancestors.
  */
-public final class SandboxCgroupRoot implements AutoCloseable {
+public final class CgroupRoot implements AutoCloseable {
+
+  /** The last segment of every root: what {@link LeftoverSweeper} accepts as one. */
+  public static final Pattern NAME = Pattern.compile("cgns-[a-z]{1,16}-[0-9a-f]{1,16}");
+
+  private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_.:-]+)+");
 
   private final String path;
   private final List<Path> hierarchies;
   private final List<Path> missingAncestors;
 
-  private SandboxCgroupRoot(String path, List<Path> hierarchies, List<Path> missingAncestors) {
+  private CgroupRoot(String path, List<Path> hierarchies, List<Path> missingAncestors) {
     this.path = path;
     this.hierarchies = hierarchies;
     this.missingAncestors = missingAncestors;
   }
 
-  /** Plans the root from /proc/self/cgroup and the hierarchies mounted on this machine. */
-  public static SandboxCgroupRoot create(String suffix) {
+  /**
+   * Plans the root from /proc/self/cgroup and the hierarchies mounted on this machine.
+   *
+   * @param purpose what the run is, e.g. "sandbox" or "test" (lower-case letters)
+   * @param suffix what tells runs apart, in hex, e.g. the pid
+   */
+  public static CgroupRoot create(String purpose, String suffix) {
     try {
       return create(
-          Files.readAllLines(Path.of("/proc/self/cgroup")), CgroupHierarchies.mounted(), suffix);
+          Files.readAllLines(Path.of("/proc/self/cgroup")),
+          CgroupHierarchies.mounted(),
+          purpose,
+          suffix);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -46,13 +60,14 @@ public final class SandboxCgroupRoot implements AutoCloseable {
    * @param procSelfCgroup the lines of this process's /proc/self/cgroup
    * @param hierarchies the mount points of the hierarchies (each mounted with root "/")
    */
-  static SandboxCgroupRoot create(
-      List<String> procSelfCgroup, List<Path> hierarchies, String suffix) {
-    if (!suffix.matches("[a-z0-9-]{1,32}")) {
-      throw new IllegalArgumentException("bad cgroup suffix: " + suffix);
+  public static CgroupRoot create(
+      List<String> procSelfCgroup, List<Path> hierarchies, String purpose, String suffix) {
+    String name = "cgns-" + purpose + "-" + suffix;
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("bad cgroup root name: " + name);
     }
     String base = OwnCgroups.deepest(procSelfCgroup);
-    String path = (base.equals("/") ? "" : base) + "/cgns-sandbox-" + suffix;
+    String path = (base.equals("/") ? "" : base) + "/" + name;
     List<Path> missing = new ArrayList<>();
     for (Path hierarchy : hierarchies) {
       Path dir = hierarchy;
@@ -66,7 +81,7 @@ public final class SandboxCgroupRoot implements AutoCloseable {
         }
       }
     }
-    return new SandboxCgroupRoot(path, List.copyOf(hierarchies), missing);
+    return new CgroupRoot(path, List.copyOf(hierarchies), List.copyOf(missing));
   }
 
   /** The cgroup path, the same in every hierarchy, e.g. /process_api/ID/cgns-sandbox-1a2b. */
@@ -74,7 +89,16 @@ public final class SandboxCgroupRoot implements AutoCloseable {
     return path;
   }
 
-  /** Cgroup directories that exist below the root now, in any hierarchy. */
+  public List<Path> hierarchies() {
+    return hierarchies;
+  }
+
+  /** The ancestors runc had to create, which {@link #close} removes unless others use them. */
+  public List<Path> missingAncestors() {
+    return missingAncestors;
+  }
+
+  /** Cgroup directories that exist below the root now, in any hierarchy, and created ancestors. */
   public List<Path> remaining() {
     List<Path> left = new ArrayList<>();
     for (Path hierarchy : hierarchies) {
@@ -97,34 +121,23 @@ public final class SandboxCgroupRoot implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<String> failures = new ArrayList<>();
-    removeSubtree(hierarchies, path, failures);
-    List<Path> ancestors = new ArrayList<>(missingAncestors);
-    ancestors.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-    for (Path dir : ancestors) {
-      removeIfUnused(dir, failures);
-    }
+    List<String> failures = removeSubtree(hierarchies, path);
+    removeUnusedAncestors(missingAncestors, failures);
     if (!failures.isEmpty()) {
       throw new IllegalStateException("cgroups left behind: " + failures);
     }
   }
 
   /**
-   * Removes the cgroup {@code path} and everything below it (deepest first) in every hierarchy: the
-   * cleanup of a sandbox run that could not clean up itself.
+   * Removes the cgroup {@code path} and everything below it (deepest first) in every hierarchy.
    *
    * @return what could not be removed
    */
   public static List<String> removeSubtree(List<Path> hierarchies, String path) {
-    if (!path.matches("(/[A-Za-z0-9_.:-]+)+") || path.contains("/..")) {
+    if (!PATH.matcher(path).matches() || path.contains("/..")) {
       throw new IllegalArgumentException("bad cgroup path: " + path);
     }
     List<String> failures = new ArrayList<>();
-    removeSubtree(hierarchies, path, failures);
-    return failures;
-  }
-
-  private static void removeSubtree(List<Path> hierarchies, String path, List<String> failures) {
     for (Path hierarchy : hierarchies) {
       Path top = hierarchy.resolve(path.substring(1));
       if (!Files.isDirectory(top)) {
@@ -139,30 +152,30 @@ public final class SandboxCgroupRoot implements AutoCloseable {
         failures.add(top + ": " + e.getMessage());
       }
     }
-  }
-
-  /** The ancestors runc had to create, which {@link #close} removes unless others use them. */
-  public List<Path> missingAncestors() {
-    return List.copyOf(missingAncestors);
+    return failures;
   }
 
   /**
-   * Removes an ancestor cgroup the sandbox caused to exist, unless another user (a concurrent run,
-   * a test) has created cgroups below it meanwhile: those are not the sandbox's to break.
+   * Removes ancestor cgroups a run caused to exist, deepest first, except those where another user
+   * (a concurrent run, a test) has created cgroups meanwhile: those are not the run's to break.
    */
-  static void removeIfUnused(Path dir, List<String> failures) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (Stream<Path> children = Files.list(dir)) {
-      if (children.anyMatch(Files::isDirectory)) {
-        return;
+  static void removeUnusedAncestors(List<Path> ancestors, List<String> failures) {
+    List<Path> deepestFirst = new ArrayList<>(ancestors);
+    deepestFirst.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+    for (Path dir : deepestFirst) {
+      if (!Files.isDirectory(dir)) {
+        continue;
       }
-    } catch (IOException e) {
-      failures.add(dir + ": " + e.getMessage());
-      return;
+      try (Stream<Path> children = Files.list(dir)) {
+        if (children.anyMatch(Files::isDirectory)) {
+          continue;
+        }
+      } catch (IOException e) {
+        failures.add(dir + ": " + e.getMessage());
+        continue;
+      }
+      rmdir(dir, failures);
     }
-    rmdir(dir, failures);
   }
 
   private static void rmdir(Path dir, List<String> failures) {

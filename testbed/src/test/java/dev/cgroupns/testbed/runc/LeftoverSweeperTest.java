@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.runc;
+package dev.cgroupns.testbed.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,157 @@
+package dev.cgroupns.testbed.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Starts real runc containers that stand in for pods' containers: a busybox root filesystem, a long
+ * sleep as the process, and a cgroup named the way kubelet names a pod's container, below a {@link
+ * CgroupRoot} (see {@link KubeletCgroupPath}).
+ *
+ * <p>runc keeps its state under a private {@code --root} in the run's work directory, so a run sees
+ * and deletes only its own containers, never anyone else's on the machine.
+ */
+public final class RuncRuntime {
+
+  /** runc's state directory inside the work directory. */
+  public static final String STATE_DIR = "runc-state";
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String runc;
+  private final Path workDir;
+  private final Path stateDir;
+  private final BusyboxRootfs rootfs;
+  private final CgroupRoot cgroups;
+
+  /**
+   * @param runc the runc binary
+   * @param workDir where bundles and runc's state go (the run's own directory)
+   * @param rootfs how root filesystems are built
+   * @param cgroups where the containers' cgroups go
+   */
+  public RuncRuntime(String runc, Path workDir, BusyboxRootfs rootfs, CgroupRoot cgroups) {
+    this.runc = runc;
+    this.workDir = workDir;
+    this.stateDir = workDir.resolve(STATE_DIR);
+    this.rootfs = rootfs;
+    this.cgroups = cgroups;
+  }
+
+  /** Starts a {@link ContainerSpec#privilegedPod() privileged pod's} container. */
+  public DemoContainer start(String name, String podUid) {
+    return start(name, podUid, ContainerSpec.privilegedPod());
+  }
+
+  /**
+   * Builds a bundle and runs the container detached; returns once runc reports its PID.
+   *
+   * @param name runc's name for it, unique in this runtime (also its hostname)
+   * @param podUid the UID of the pod it stands for, part of its cgroup path
+   */
+  public DemoContainer start(String name, String podUid, ContainerSpec spec) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("bad container name: " + name);
+    }
+    String containerId = randomContainerId();
+    String cgroupsPath =
+        KubeletCgroupPath.forContainer(cgroups.path(), spec.driver(), podUid, containerId);
+    Path bundle = workDir.resolve("bundles").resolve(name);
+    try {
+      Files.createDirectories(stateDir);
+      rootfs.build(bundle.resolve("rootfs"));
+      if (spec.traps()) {
+        RootfsTraps.install(bundle.resolve("rootfs"), rootfs.busybox());
+      }
+      CommandRunner.run(List.of(runc, "spec", "--bundle", bundle.toString()));
+      Path configFile = bundle.resolve("config.json");
+      JsonNode defaults = JSON.readTree(configFile.toFile());
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(
+              configFile.toFile(), OciConfig.forContainer(defaults, spec, cgroupsPath, name));
+      CommandRunner.run(runcCommand("run", "-d", "--bundle", bundle.toString(), name));
+      int pid = JSON.readTree(CommandRunner.run(runcCommand("state", name))).path("pid").asInt();
+      return new DemoContainer(this, name, containerId, podUid, cgroupsPath, pid, bundle);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs a program inside the container ({@code runc exec}, no shell) and returns its stdout. */
+  public String exec(DemoContainer container, String... args) {
+    List<String> command = runcCommand("exec", container.name());
+    command.addAll(List.of(args));
+    return CommandRunner.run(command);
+  }
+
+  /**
+   * Kills the container's process with SIGKILL and waits until it is gone, as a crash would; the
+   * container stays listed (stopped) until deleted.
+   */
+  public void kill(DemoContainer container) {
+    CommandRunner.run(runcCommand("kill", container.name(), "KILL"));
+    for (int i = 0; i < 500 && ProcessOwner.isRunning(container.pid()); i++) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Names of the containers in this runtime's runc root. */
+  public List<String> list() {
+    if (!Files.isDirectory(stateDir)) {
+      return List.of();
+    }
+    return CommandRunner.run(runcCommand("list", "-q")).lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  /** Kills and deletes the container ({@code runc delete -f}); its own cgroup goes with it. */
+  public void delete(String name) {
+    CommandRunner.run(runcCommand("delete", "-f", name));
+  }
+
+  /**
+   * Deletes every container of this runtime, trying all even when one fails.
+   *
+   * @throws RuntimeException the last failure, after all were tried
+   */
+  public void deleteAll() {
+    RuntimeException failure = null;
+    for (String name : list()) {
+      try {
+        delete(name);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private List<String> runcCommand(String... args) {
+    List<String> command = new ArrayList<>(List.of(runc, "--root", stateDir.toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static String randomContainerId() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.cgroupns.testbed.runc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class OciConfigTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CGROUPS_PATH = "/own/cgns-sandbox-1/kubepods/besteffort/podX/abc";
+
+  /** The parts of `runc spec` output that the conversion touches. */
+  private static JsonNode runcDefault() throws Exception {
+    return JSON.readTree(
+        """
+        {"process":{"terminal":true,"args":["sh"]},
+         "root":{"path":"rootfs","readonly":true},
+         "hostname":"runc",
+         "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+                   {"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup",
+                    "options":["nosuid","noexec","nodev","relatime","ro"]}],
+         "linux":{"namespaces":[{"type":"pid"},{"type":"mount"},{"type":"cgroup"}]}}
+        """);
+  }
+
+  @Test
+  void privilegedPodSeesTheHostCgroupfsInTheHostCgroupNamespace() throws Exception {
+    JsonNode original = runcDefault();
+    ObjectNode config =
+        OciConfig.forContainer(original, ContainerSpec.privilegedPod(), CGROUPS_PATH, "demo-0");
+
+    assertThat(config.at("/process/args").toString()).isEqualTo("[\"sleep\",\"2147483647\"]");
+    assertThat(config.at("/process/terminal").asBoolean()).isFalse();
+    assertThat(config.at("/root/readonly").asBoolean()).isFalse();
+    assertThat(config.at("/linux/cgroupsPath").asText()).isEqualTo(CGROUPS_PATH);
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type"))
+        .containsExactly("pid", "mount");
+    assertThat(config.at("/linux/rootfsPropagation").isMissingNode()).isTrue();
+    assertThat(config.at("/hostname").asText()).isEqualTo("demo-0");
+    JsonNode mounts = config.get("mounts");
+    assertThat(mounts).hasSize(2);
+    JsonNode bind = mounts.get(1);
+    assertThat(bind.get("destination").asText()).isEqualTo("/sys/fs/cgroup");
+    assertThat(bind.get("type").asText()).isEqualTo("bind");
+    assertThat(bind.get("source").asText()).isEqualTo("/sys/fs/cgroup");
+    assertThat(bind.get("options").toString()).isEqualTo("[\"rbind\",\"rw\"]");
+    assertThat(original.at("/linux/namespaces")).hasSize(3);
+  }
+
+  @Test
+  void plainKeepsRuncsReadOnlyCgroupMountAndNoCgroupNamespaceWhateverRuncsDefault()
+      throws Exception {
+    ObjectNode config =
+        OciConfig.forContainer(runcDefault(), ContainerSpec.plain(), CGROUPS_PATH, "c");
+
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type"))
+        .containsExactly("pid", "mount");
+    assertThat(config.at("/mounts/1/type").asText()).isEqualTo("cgroup");
+    assertThat(config.at("/mounts/1/options").toString()).contains("\"ro\"");
+  }
+
+  @Test
+  void cgroupNamespaceWritableMountAndSharedPropagationAreAddedOnRequest() throws Exception {
+    ObjectNode config =
+        OciConfig.forContainer(
+            runcDefault(),
+            ContainerSpec.plain()
+                .withCgroupNamespace()
+                .withWritableCgroupMount()
+                .withSharedPropagation(),
+            CGROUPS_PATH,
+            "c");
+
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type"))
+        .containsExactly("pid", "mount", "cgroup");
+    assertThat(config.at("/mounts/1/type").asText()).isEqualTo("cgroup");
+    assertThat(config.at("/mounts/1/options").toString()).doesNotContain("\"ro\"");
+    assertThat(config.at("/linux/rootfsPropagation").asText()).isEqualTo("rshared");
+  }
+
+  @Test
+  void rejectsCgroupPathsThatCouldEscape() throws Exception {
+    JsonNode original = runcDefault();
+    ContainerSpec spec = ContainerSpec.plain();
+    assertThatThrownBy(() -> OciConfig.forContainer(original, spec, "/a/../b", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OciConfig.forContainer(original, spec, "relative", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
