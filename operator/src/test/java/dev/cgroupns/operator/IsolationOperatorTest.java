@@ -15,7 +15,7 @@ import dev.cgroupns.operator.config.OperatorSettings;
 import dev.cgroupns.operator.reconciler.CgroupIsolationReconciler;
 import dev.cgroupns.operator.testing.FakeAgent;
 import dev.cgroupns.operator.testing.Fixtures;
-import dev.cgroupns.operator.testing.MockCluster;
+import dev.cgroupns.testbed.kube.MockApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -54,14 +54,14 @@ class IsolationOperatorTest {
   private static final String NS = "team-a";
   private static final Map<String, String> WEB = Map.of("app", "web");
 
-  private MockCluster cluster;
+  private MockApiServer cluster;
   private KubernetesClient client;
   private IsolationOperator operator;
   private PrometheusMeterRegistry registry;
 
   @BeforeEach
   void startCluster() {
-    cluster = new MockCluster();
+    cluster = MockApiServer.start();
     client = cluster.client();
     client.resource(Fixtures.node("node-a")).create();
     client.resource(Fixtures.node("node-b")).create();

@@ -1,7 +1,6 @@
 package dev.cgroupns.sandbox;
 
 import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
-import dev.cgroupns.sandbox.cluster.CrdInstaller;
 import dev.cgroupns.sandbox.cluster.IsolationStatusWatcher;
 import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
 import dev.cgroupns.sandbox.cluster.ManifestApplier;
@@ -10,6 +9,7 @@ import dev.cgroupns.sandbox.demo.ContainerViewReader;
 import dev.cgroupns.sandbox.demo.DemoPods;
 import dev.cgroupns.sandbox.demo.ViewReport;
 import dev.cgroupns.sandbox.system.ControlPlane;
+import dev.cgroupns.testbed.kube.CrdInstaller;
 import dev.cgroupns.testbed.runc.BusyboxRootfs;
 import dev.cgroupns.testbed.runc.CgroupHierarchies;
 import dev.cgroupns.testbed.runc.CgroupRoot;

@@ -1,6 +1,7 @@
 package dev.cgroupns.agent.daemon;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.cgroupns.testbed.kube.MockApiServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,34 +10,26 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
- * fabric8's mock API server in CRUD mode with the project's CRDs, and clients for the test and the
- * agent. The agent's client counts its status patches and Event writes and can be made to fail
+ * The testbed's {@link MockApiServer} (CRUD mode, the project's CRDs), and clients for the test and
+ * the agent. The agent's client counts its status patches and Event writes and can be made to fail
  * them: the CRUD server cannot be told to fail, so an interceptor sends those requests to a tiny
  * server that answers with the chosen error instead.
  *
@@ -49,7 +42,7 @@ final class MockApi implements AutoCloseable {
   /** The agent client's timeout for ordinary requests (not watches). */
   static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
 
-  private final KubernetesMockServer server;
+  private final MockApiServer server;
   private final KubernetesClient client;
   private final KubernetesClient agentClient;
   private final HttpServer errors;
@@ -61,22 +54,8 @@ final class MockApi implements AutoCloseable {
   private volatile Integer eventFailure;
 
   MockApi() {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new NodeFieldSelectorIgnoringDispatcher(),
-            false);
-    server.init();
-    client = server.createClient();
-    for (Path crd : crdFiles()) {
-      try (InputStream in = Files.newInputStream(crd)) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).create();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    server = MockApiServer.start(new NodeFieldSelectorIgnoringDispatcher());
+    client = server.client();
     errors = errorServer();
     Config config =
         new ConfigBuilder(client.getConfiguration())
@@ -252,24 +231,7 @@ final class MockApi implements AutoCloseable {
   @Override
   public void close() {
     agentClient.close();
-    client.close();
     errors.stop(0);
-    server.destroy();
-  }
-
-  /** The generated CRDs at the repository root, found from the module directory upwards. */
-  private static List<Path> crdFiles() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("no crds/ directory above " + Path.of("").toAbsolutePath());
-    }
-    try (Stream<Path> files = Files.list(dir.resolve("crds"))) {
-      return files.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    server.close();
   }
 }

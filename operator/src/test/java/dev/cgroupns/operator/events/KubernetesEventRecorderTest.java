@@ -3,7 +3,7 @@ package dev.cgroupns.operator.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.operator.testing.Fixtures;
-import dev.cgroupns.operator.testing.MockCluster;
+import dev.cgroupns.testbed.kube.MockApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KubernetesEventRecorderTest {
-  private final MockCluster cluster = new MockCluster();
+  private final MockApiServer cluster = MockApiServer.start();
 
   @AfterEach
   void close() {

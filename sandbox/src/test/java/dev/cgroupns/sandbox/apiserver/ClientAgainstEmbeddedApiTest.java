@@ -172,7 +172,7 @@ class ClientAgainstEmbeddedApiTest {
 
   @Test
   void createdCrdsAreEstablishedAndServed() {
-    new dev.cgroupns.sandbox.cluster.CrdInstaller(client).install(java.nio.file.Path.of("../crds"));
+    new dev.cgroupns.testbed.kube.CrdInstaller(client).install(java.nio.file.Path.of("../crds"));
     CustomResourceDefinition crd =
         client
             .apiextensions()

@@ -3,8 +3,8 @@ package dev.cgroupns.sandbox.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.testing.Requirements;
-import dev.cgroupns.sandbox.cluster.CrdInstaller;
 import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
+import dev.cgroupns.testbed.kube.CrdInstaller;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -67,7 +67,7 @@ public final class RuncRuntime {
     String containerId = randomContainerId();
     String cgroupsPath =
         KubeletCgroupPath.forContainer(cgroups.path(), spec.driver(), podUid, containerId);
-    Path bundle = workDir.resolve("bundles").resolve(name);
+    Path bundle = bundle(name);
     try {
       Files.createDirectories(stateDir);
       rootfs.build(bundle.resolve("rootfs"));
@@ -82,10 +82,15 @@ public final class RuncRuntime {
               configFile.toFile(), OciConfig.forContainer(defaults, spec, cgroupsPath, name));
       CommandRunner.run(runcCommand("run", "-d", "--bundle", bundle.toString(), name));
       int pid = JSON.readTree(CommandRunner.run(runcCommand("state", name))).path("pid").asInt();
-      return new DemoContainer(this, name, containerId, podUid, cgroupsPath, pid, bundle);
+      return new DemoContainer(name, containerId, podUid, cgroupsPath, pid, this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The OCI bundle (config.json, rootfs) of the container with this name. */
+  public Path bundle(String name) {
+    return workDir.resolve("bundles").resolve(name);
   }
 
   /** Runs a program inside the container ({@code runc exec}, no shell) and returns its stdout. */

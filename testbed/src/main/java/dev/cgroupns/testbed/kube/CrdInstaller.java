@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.cluster;
+package dev.cgroupns.testbed.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
