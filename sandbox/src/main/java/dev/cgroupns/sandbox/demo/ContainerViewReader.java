@@ -3,7 +3,9 @@ package dev.cgroupns.sandbox.demo;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.testbed.runc.DemoContainer;
 import dev.cgroupns.testbed.runc.RuncRuntime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Reads a {@link ContainerView} through {@code runc exec}: every command runs inside the container
@@ -24,21 +26,29 @@ public final class ContainerViewReader {
     List<ContainerView.CgroupMount> mounts =
         cgroupMounts(runtime.exec(container, "cat", "/proc/self/mountinfo").lines().toList());
     List<String> top = runtime.exec(container, "ls", "/sys/fs/cgroup").lines().toList();
-    List<String> dirs =
-        runtime
-            .exec(container, "find", "/sys/fs/cgroup/", "-mindepth", "1", "-type", "d")
-            .lines()
-            .toList();
+    List<String> dirs = directories(container, "/sys/fs/cgroup/", "-mindepth", "1").toList();
     String sampleHierarchy = sampleHierarchy(mounts);
     List<String> sample =
         sampleHierarchy == null
             ? List.of()
-            : runtime
-                .exec(container, "find", sampleHierarchy, "-maxdepth", "2", "-type", "d")
-                .lines()
+            : directories(container, sampleHierarchy, "-maxdepth", "2")
                 .limit(SAMPLE_LINES)
                 .toList();
     return new ContainerView(cgroup, mounts, top, dirs.size(), sample);
+  }
+
+  /**
+   * The directories {@code find <where> <options> -type d} lists inside the container. A container
+   * that sees the host's whole tree walks cgroups that other processes create and remove meanwhile;
+   * one that vanishes mid-walk makes find fail although the listing is good, so find's complaints
+   * and exit status are dropped (by the container's own shell, with the arguments passed as "$@").
+   */
+  private Stream<String> directories(DemoContainer container, String where, String... options) {
+    List<String> command =
+        new ArrayList<>(
+            List.of("sh", "-c", "find \"$@\" -type d 2>/dev/null; exit 0", "find", where));
+    command.addAll(List.of(options));
+    return runtime.exec(container, command.toArray(String[]::new)).lines();
   }
 
   /** Keeps the cgroup and cgroup2 mounts of mountinfo lines (parsed by the node agent's parser). */
