@@ -1,0 +1,16 @@
+package dev.cgroupns.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class OperatorDeploymentTest {
+
+  @Test
+  void readsTheCommittedDeployment() throws Exception {
+    OperatorDeployment deployment = OperatorDeployment.read(Repository.root());
+    assertThat(deployment.javaToolOptions()).contains("-XX:MaxRAMPercentage=");
+    assertThat(deployment.memoryLimitBytes()).isGreaterThanOrEqualTo(64L << 20);
+    assertThat(deployment.maxRamFlag()).isEqualTo("-XX:MaxRAM=" + deployment.memoryLimitBytes());
+  }
+}
