@@ -148,6 +148,11 @@ public final class RuncRuntime {
     }
   }
 
+  @Override
+  public String toString() {
+    return runc + " --root " + stateDir;
+  }
+
   private List<String> runcCommand(String... args) {
     List<String> command = new ArrayList<>(List.of(runc, "--root", stateDir.toString()));
     command.addAll(List.of(args));

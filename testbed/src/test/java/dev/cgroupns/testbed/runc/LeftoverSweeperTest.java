@@ -23,6 +23,8 @@ class LeftoverSweeperTest {
     ProcessOwner self = ProcessOwner.self();
     assertThat(self.isAlive()).isTrue();
     assertThat(new ProcessOwner(self.pid(), self.startTime() + 1).isAlive()).isFalse();
+    assertThat(ProcessOwner.isRunning(self.pid())).isTrue();
+    assertThat(ProcessOwner.isRunning(Long.MAX_VALUE)).isFalse();
     Files.writeString(dir.resolve("owner"), self.toString());
     assertThat(ProcessOwner.read(dir.resolve("owner"))).contains(self);
     Files.writeString(dir.resolve("garbage"), "not a pid");
