@@ -19,6 +19,7 @@ import dev.cgroupns.testbed.kube.CrdInstaller;
 import dev.cgroupns.testbed.runc.BusyboxRootfs;
 import dev.cgroupns.testbed.runc.CgroupHierarchies;
 import dev.cgroupns.testbed.runc.CgroupRoot;
+import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
 import dev.cgroupns.testbed.runc.LeftoverSweeper;
 import dev.cgroupns.testbed.runc.RuncRuntime;
@@ -217,10 +218,24 @@ public final class E2eCluster implements AutoCloseable {
 
   // ---- pods -----------------------------------------------------------------------------------
 
-  /** Starts one pod (a Pod object and its runc container) with the given labels. */
+  /**
+   * Starts one pod (a Pod object and its runc container) with the given labels: a privileged pod's
+   * container, in the host's cgroup namespace with the host's whole cgroupfs, read-write.
+   */
   public E2ePod startPod(String name, Map<String, String> labels) {
     DemoContainer container =
         pods.startPod(name, labels, c -> progress.step("pod " + name + ": " + describe(c)));
+    return new E2ePod(name, container);
+  }
+
+  /**
+   * Starts one pod whose container is made as {@code spec} says, e.g. {@code
+   * ContainerSpec.plain().withCgroupNamespace()} for a container whose runtime gave it a private
+   * cgroup namespace (the pod is privileged only when the container sees the host's cgroupfs).
+   */
+  public E2ePod startPod(String name, Map<String, String> labels, ContainerSpec spec) {
+    DemoContainer container =
+        pods.startPod(name, labels, spec, c -> progress.step("pod " + name + ": " + describe(c)));
     return new E2ePod(name, container);
   }
 

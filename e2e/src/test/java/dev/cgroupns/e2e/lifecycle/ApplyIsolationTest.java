@@ -17,7 +17,9 @@ import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
+import dev.cgroupns.e2e.harness.StatusViews;
 import dev.cgroupns.sandbox.demo.ContainerView;
+import dev.cgroupns.testbed.runc.ContainerSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import java.util.List;
@@ -140,5 +142,41 @@ class ApplyIsolationTest {
               assertThat(e.getMessage()).startsWith("2 of 2 containers isolated");
               assertThat(e.getSource().getComponent()).isEqualTo("cgroup-isolation-operator");
             });
+  }
+
+  @Test
+  void aContainerWithItsOwnCgroupNamespaceIsReportedAsItSeesItselfAndLeftAlone() {
+    // As containerd makes an unprivileged container on a cgroup v2 node: a private cgroup
+    // namespace and a fresh cgroupfs mount rooted at the container's own cgroup.
+    E2ePod own = cluster.startPod("own-0", WEB, ContainerSpec.plain().withCgroupNamespace());
+    E2ePod shared = cluster.startPod("shared-0", WEB);
+    ContainerView ownBefore = cluster.seenBy(own);
+    assertThat(ownBefore.procSelfCgroup()).allMatch(l -> l.endsWith(":/"));
+
+    cluster.apply(Isolations.selecting("web", WEB));
+    CgroupIsolation ready = cluster.awaitReady("web");
+
+    CgroupIsolationStatus status = ready.getStatus();
+    assertThat(List.of(status.matched, status.isolated, status.alreadyPrivate, status.failed))
+        .containsExactly(2, 1, 1, 0);
+    assertThat(IsolationConditions.condition(ready, "Ready").orElseThrow().getMessage())
+        .isEqualTo("1 of 2 containers isolated, 1 already had a private cgroup namespace");
+    ContainerResult result = resultFor(cluster.nodeObject("web"), own);
+    assertThat(result.phase).isEqualTo(ContainerPhase.AlreadyPrivate);
+    assertThat(result.privateNamespace).isTrue();
+    // Relative to its own namespace: "/" in every hierarchy and as every mount's root, as read
+    // inside it; on the host, its cgroup is the kubelet-named one.
+    assertThat(result.view.procSelfCgroup).extracting(p -> p.path).containsOnly("/");
+    assertThat(result.view.mounts).extracting(m -> m.root).containsOnly("/");
+    assertThat(result.hostCgroupPaths).extracting(p -> p.path).containsOnly(own.cgroupPath());
+    ContainerView ownAfter = cluster.seenBy(own);
+    statusShowsWhatTheContainerSees(result, ownAfter);
+    // Left alone: the same mounts as before, and nothing to revert.
+    assertThat(StatusViews.mounts(ownAfter.cgroupMounts()))
+        .isEqualTo(StatusViews.mounts(ownBefore.cgroupMounts()));
+    assertThat(cluster.revertRecords())
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.getFileName().toString()).startsWith(shared.container().pid() + "-"));
   }
 }

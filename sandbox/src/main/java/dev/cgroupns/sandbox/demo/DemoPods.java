@@ -1,5 +1,6 @@
 package dev.cgroupns.sandbox.demo;
 
+import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
 import dev.cgroupns.testbed.runc.RuncRuntime;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -81,15 +82,35 @@ public final class DemoPods {
   }
 
   /**
-   * Creates one pod with the given labels and its container, and reports it Running.
+   * Creates one pod with the given labels and its container, a privileged pod's (the host's whole
+   * cgroupfs, no cgroup namespace), and reports it Running.
    *
    * @param started called with the container as soon as it runs, before the Pod status is written
    */
   public DemoContainer startPod(
       String name, Map<String, String> labels, Consumer<DemoContainer> started) {
-    Pod created = client.pods().inNamespace(NAMESPACE).resource(podObject(name, labels)).create();
+    return startPod(name, labels, ContainerSpec.privilegedPod(), started);
+  }
+
+  /**
+   * Creates one pod with the given labels and its container made as {@code spec} says, and reports
+   * it Running. The Pod is privileged exactly when the container sees the host's cgroupfs.
+   *
+   * @param started called with the container as soon as it runs, before the Pod status is written
+   */
+  public DemoContainer startPod(
+      String name,
+      Map<String, String> labels,
+      ContainerSpec spec,
+      Consumer<DemoContainer> started) {
+    Pod created =
+        client
+            .pods()
+            .inNamespace(NAMESPACE)
+            .resource(podObject(name, labels, spec.hostCgroupfs()))
+            .create();
     String uid = created.getMetadata().getUid();
-    DemoContainer container = runtime.start(name + "-" + CONTAINER_NAME, uid);
+    DemoContainer container = runtime.start(name + "-" + CONTAINER_NAME, uid, spec);
     started.accept(container);
     client
         .pods()
@@ -102,7 +123,8 @@ public final class DemoPods {
   /**
    * Restarts a pod's container as kubelet does after a crash: the old container is gone, a new one
    * (new ID) runs in the same pod cgroup, and the Pod status carries the new ID, one more restart
-   * and the old container as its last state.
+   * and the old container as its last state. The new container is a privileged pod's, as {@link
+   * #startPod(String, Map, Consumer)} makes them.
    *
    * @param started called with the new container as soon as it runs
    */
@@ -187,7 +209,7 @@ public final class DemoPods {
         .orElse(0);
   }
 
-  private Pod podObject(String name, Map<String, String> labels) {
+  private Pod podObject(String name, Map<String, String> labels, boolean privileged) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
@@ -200,9 +222,9 @@ public final class DemoPods {
         .withName(CONTAINER_NAME)
         .withImage("busybox:1.36")
         .withCommand("sleep", "2147483647")
-        // Privileged, as the runc container is: it sees the host's whole cgroupfs.
+        // Privileged when the runc container sees the host's whole cgroupfs, as such pods are.
         .withNewSecurityContext()
-        .withPrivileged(true)
+        .withPrivileged(privileged)
         .endSecurityContext()
         .endContainer()
         .endSpec()
