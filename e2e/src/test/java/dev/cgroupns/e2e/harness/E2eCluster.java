@@ -25,6 +25,7 @@ import dev.cgroupns.testbed.runc.LeftoverSweeper;
 import dev.cgroupns.testbed.runc.RuncRuntime;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -266,6 +267,11 @@ public final class E2eCluster implements AutoCloseable {
     runtime.delete(pod.container().name());
     pods.deletePod(pod.name());
     progress.step("pod " + pod.name() + " deleted");
+  }
+
+  /** The stored Pod object of the pod, or null. */
+  public Pod podObject(E2ePod pod) {
+    return client.pods().inNamespace(NAMESPACE).withName(pod.name()).get();
   }
 
   /** Whether the pod's container still runs (runc knows it). */

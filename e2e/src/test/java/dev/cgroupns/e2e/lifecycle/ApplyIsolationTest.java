@@ -22,6 +22,7 @@ import dev.cgroupns.sandbox.demo.ContainerView;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +132,13 @@ class ApplyIsolationTest {
     assertThat(cluster.revertRecords()).hasSize(2);
     assertThat(cluster.hostMountsUnchanged()).isTrue();
 
+    // The agent announced each isolation on its pod, and left the other pod's events alone.
+    for (E2ePod pod : web) {
+      Pod podObject = cluster.podObject(pod);
+      E2eCluster.waiting("an Isolated event on " + pod.name())
+          .until(() -> agentEvents(podObject, "Isolated"), e -> e.size() == 1);
+    }
+    assertThat(cluster.eventsAbout(cluster.podObject(other))).isEmpty();
     // The operator announced the transition to Ready on the CgroupIsolation.
     List<Event> events = cluster.eventsAbout(ready);
     assertThat(events)
@@ -178,5 +186,12 @@ class ApplyIsolationTest {
         .singleElement()
         .satisfies(
             r -> assertThat(r.getFileName().toString()).startsWith(shared.container().pid() + "-"));
+  }
+
+  private List<Event> agentEvents(Pod pod, String reason) {
+    return cluster.eventsAbout(pod).stream()
+        .filter(e -> reason.equals(e.getReason()) && "Normal".equals(e.getType()))
+        .filter(e -> "cgroup-isolation-node-agent".equals(e.getSource().getComponent()))
+        .toList();
   }
 }

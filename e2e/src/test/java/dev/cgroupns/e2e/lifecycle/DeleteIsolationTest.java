@@ -8,6 +8,7 @@ import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,18 @@ class DeleteIsolationTest {
 
     for (E2ePod pod : pods) {
       seesTheHostViewAgain(pod, cluster.seenBy(pod), before.get(pod));
+    }
+    for (E2ePod pod : pods) {
+      Pod object = cluster.podObject(pod);
+      E2eCluster.waiting("a Reverted event on " + pod.name())
+          .until(
+              () ->
+                  cluster.eventsAbout(object).stream()
+                      .filter(e -> "Reverted".equals(e.getReason()))
+                      .filter(
+                          e -> "cgroup-isolation-node-agent".equals(e.getSource().getComponent()))
+                      .count(),
+              n -> n == 1);
     }
     assertThat(cluster.nodeObjects("web")).isEmpty();
     assertThat(cluster.revertRecords()).isEmpty();
