@@ -91,4 +91,65 @@ class SelectorChangeTest {
         .satisfies(
             r -> assertThat(r.getFileName().toString()).startsWith(kept.container().pid() + "-"));
   }
+
+  @Test
+  void aSelectorThatMatchesNothingRevertsEveryContainer() {
+    E2ePod pod = cluster.startPod("web-0", Map.of("app", "web"));
+    ContainerView before = cluster.seenBy(pod);
+    cluster.apply(Isolations.selecting("web", Map.of("app", "web")));
+    CgroupIsolation first = cluster.awaitReady("web");
+
+    cluster.edit(
+        "web",
+        i -> {
+          i.getSpec().podSelector = new PodSelector(Map.of("app", "nothing-has-this"), null);
+          return i;
+        });
+    CgroupIsolation empty =
+        cluster.awaitIsolation(
+            "web",
+            i ->
+                i.getMetadata().getGeneration() > first.getMetadata().getGeneration()
+                    && IsolationConditions.readyForCurrentGeneration(i));
+
+    assertThat(IsolationConditions.condition(empty, "Ready").orElseThrow().getReason())
+        .isEqualTo("NoMatchingPods");
+    assertThat(empty.getStatus().matched).isZero();
+    seesTheHostViewAgain(pod, cluster.seenBy(pod), before);
+    assertThat(cluster.revertRecords()).isEmpty();
+  }
+
+  @Test
+  void aPodRelabelledOutOfTheSelectorIsReverted() {
+    E2ePod kept = cluster.startPod("web-0", Map.of("app", "web"));
+    E2ePod relabelled = cluster.startPod("web-1", Map.of("app", "web"));
+    ContainerView before = cluster.seenBy(relabelled);
+    cluster.apply(Isolations.selecting("web", Map.of("app", "web")));
+    cluster.awaitReady("web");
+
+    cluster
+        .client()
+        .pods()
+        .inNamespace(E2eCluster.NAMESPACE)
+        .withName(relabelled.name())
+        .edit(
+            p -> {
+              p.getMetadata().getLabels().put("app", "batch");
+              return p;
+            });
+    CgroupIsolation narrowed =
+        cluster.awaitIsolation(
+            "web",
+            i ->
+                IsolationConditions.readyForCurrentGeneration(i)
+                    && Integer.valueOf(1).equals(i.getStatus().matched));
+
+    assertThat(narrowed.getStatus().isolated).isEqualTo(1);
+    seesTheHostViewAgain(relabelled, cluster.seenBy(relabelled), before);
+    assertThat(resultFor(cluster.nodeObject("web"), kept).phase).isEqualTo(ContainerPhase.Isolated);
+    assertThat(cluster.revertRecords())
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.getFileName().toString()).startsWith(kept.container().pid() + "-"));
+  }
 }
