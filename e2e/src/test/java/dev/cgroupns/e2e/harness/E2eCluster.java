@@ -74,7 +74,7 @@ public final class E2eCluster implements AutoCloseable {
 
   private final Progress progress = new Progress(System.out);
   private final Teardown teardown = new Teardown(progress);
-  private final ControlPlane controlPlane = new InProcessControlPlane();
+  private final ControlPlane controlPlane;
   private final byte[] hostMountInfoBefore;
   private Path workDir;
   private EmbeddedApiServer api;
@@ -86,7 +86,8 @@ public final class E2eCluster implements AutoCloseable {
   private AutoCloseable operator;
   private AutoCloseable agent;
 
-  private E2eCluster() {
+  private E2eCluster(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
     hostMountInfoBefore = hostMountInfoBytes();
   }
 
@@ -96,10 +97,18 @@ public final class E2eCluster implements AutoCloseable {
    * @throws org.opentest4j.TestAbortedException outside CI without root, runc or busybox
    */
   public static E2eCluster start() {
+    return start(new InProcessControlPlane());
+  }
+
+  /**
+   * Starts everything with another way of running the operator and the agent, e.g. {@link
+   * AgentProcessControlPlane} (the agent in a child JVM that can be killed).
+   */
+  public static E2eCluster start(ControlPlane controlPlane) {
     Requirements.requireLinuxProc();
     Requirements.requireRunc();
     Requirements.requireBusybox();
-    E2eCluster cluster = new E2eCluster();
+    E2eCluster cluster = new E2eCluster(controlPlane);
     try {
       cluster.boot();
     } catch (Exception | Error e) {
@@ -209,6 +218,26 @@ public final class E2eCluster implements AutoCloseable {
       stopping.close();
       progress.step("node agent stopped");
     }
+  }
+
+  /**
+   * Kills the agent with SIGKILL, wherever it is in its work (only when it runs as an {@link
+   * AgentProcess}); its state directory stays, as a node's /run does.
+   */
+  public synchronized void killAgent() throws InterruptedException {
+    AgentProcess process = agentProcess();
+    agent = null;
+    process.kill();
+    progress.step("node agent killed (SIGKILL, pid " + process.pid() + ")");
+  }
+
+  /** The running agent's process, for its metrics and log. */
+  public synchronized AgentProcess agentProcess() {
+    if (!(agent instanceof AgentProcess process)) {
+      throw new IllegalStateException(
+          "no agent process: start the cluster with an AgentProcessControlPlane and the agent");
+    }
+    return process;
   }
 
   /** Stops and starts the agent, as a DaemonSet pod restart would. */

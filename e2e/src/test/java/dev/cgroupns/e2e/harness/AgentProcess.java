@@ -1,0 +1,185 @@
+package dev.cgroupns.e2e.harness;
+
+import dev.cgroupns.agent.cli.NodeAgentMain;
+import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The node agent as its DaemonSet runs it, {@code node-agent run}, in a child JVM of its own, so
+ * that a test can kill it with SIGKILL in the middle of its work, as the kernel's OOM killer or a
+ * node problem would. It finds the API through a kubeconfig written for the endpoint and its node
+ * through {@code NODE_NAME}, like the DaemonSet pod; its output goes to a log file.
+ */
+public final class AgentProcess implements AutoCloseable {
+
+  /** The agent's User-Agent header, so the endpoint's fault rules can tell it from the operator. */
+  public static final String USER_AGENT = "cgroup-isolation-node-agent/e2e";
+
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)$");
+
+  private final Process process;
+  private final Path log;
+  private final int metricsPort;
+
+  private AgentProcess(Process process, Path log, int metricsPort) {
+    this.process = process;
+    this.log = log;
+    this.metricsPort = metricsPort;
+  }
+
+  /**
+   * Starts the agent.
+   *
+   * @param apiUrl the endpoint (http://127.0.0.1:port)
+   * @param nodeName the node it serves
+   * @param stateDir its revert records and locks (kept across restarts, as hostPath /run is)
+   * @param requestTimeout how long its API client waits for an answer before giving up
+   * @param resyncInterval how often it re-verifies every container and sweeps stale revert records
+   * @param log where its output goes (appended, so restarts add to one file)
+   */
+  public static AgentProcess start(
+      String apiUrl,
+      String nodeName,
+      Path stateDir,
+      Duration requestTimeout,
+      Duration resyncInterval,
+      Path log)
+      throws IOException {
+    Files.createDirectories(stateDir);
+    Path kubeconfig = KubeconfigWriter.write(log.resolveSibling("agent-kubeconfig"), apiUrl);
+    int metricsPort = freePort();
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // A short-lived test JVM: quick start matters more than peak speed.
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            NodeAgentMain.class.getName(),
+            "run",
+            "--state-dir=" + stateDir,
+            "--metrics-port=" + metricsPort,
+            "--resync-interval=" + resyncInterval.toSeconds() + "s");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Map<String, String> env = builder.environment();
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.put("NODE_NAME", nodeName);
+    env.put("KUBECONFIG", kubeconfig.toString());
+    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    env.put("KUBERNETES_HTTP2_DISABLE", "true");
+    env.put("KUBERNETES_USER_AGENT", USER_AGENT);
+    env.put("KUBERNETES_REQUEST_TIMEOUT", Long.toString(requestTimeout.toMillis()));
+    return new AgentProcess(builder.start(), log, metricsPort);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** SIGKILL: no shutdown hook runs, the pass in flight stops wherever it is. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the agent (pid " + pid() + ") survived SIGKILL for 30 s");
+    }
+  }
+
+  /**
+   * The value of one series of the agent's Prometheus metrics, summed over its labels; empty while
+   * the agent does not serve it (not up yet, or no such series).
+   */
+  public OptionalDouble metric(String name) {
+    String text;
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        return OptionalDouble.empty();
+      }
+      text = response.body();
+    } catch (IOException e) {
+      return OptionalDouble.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalDouble.empty();
+    }
+    double sum = 0;
+    boolean found = false;
+    for (String line : text.split("\n")) {
+      Matcher m = SAMPLE.matcher(line.trim());
+      if (m.matches() && m.group(1).equals(name)) {
+        sum += Double.parseDouble(m.group(3));
+        found = true;
+      }
+    }
+    return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+  }
+
+  /** The last lines of the agent's log, for failure messages. */
+  public String logTail(int lines) {
+    return tail(log, lines);
+  }
+
+  static String tail(Path log, int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * SIGTERM, as the kubelet stops a pod: the agent finishes its pass and exits; SIGKILL after 30 s.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
