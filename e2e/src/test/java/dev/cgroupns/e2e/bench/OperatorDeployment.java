@@ -1,5 +1,6 @@
 package dev.cgroupns.e2e.bench;
 
+import dev.cgroupns.testbed.kube.ProjectCrds;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -19,6 +20,11 @@ import java.nio.file.Path;
 public record OperatorDeployment(String javaToolOptions, long memoryLimitBytes) {
 
   public static final Path MANIFEST = Path.of("manifests/base/operator/deployment.yaml");
+
+  /** Reads the manifest of the checkout this runs in (found from the CRDs' directory). */
+  public static OperatorDeployment read() throws IOException {
+    return read(ProjectCrds.directory().getParent());
+  }
 
   public static OperatorDeployment read(Path repository) throws IOException {
     try (InputStream in = Files.newInputStream(repository.resolve(MANIFEST))) {

@@ -8,7 +8,7 @@ class OperatorDeploymentTest {
 
   @Test
   void readsTheCommittedDeployment() throws Exception {
-    OperatorDeployment deployment = OperatorDeployment.read(Repository.root());
+    OperatorDeployment deployment = OperatorDeployment.read();
     assertThat(deployment.javaToolOptions()).contains("-XX:MaxRAMPercentage=");
     assertThat(deployment.memoryLimitBytes()).isGreaterThanOrEqualTo(64L << 20);
     assertThat(deployment.maxRamFlag()).isEqualTo("-XX:MaxRAM=" + deployment.memoryLimitBytes());

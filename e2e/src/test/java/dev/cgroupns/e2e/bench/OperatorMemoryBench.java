@@ -8,6 +8,7 @@ import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.operator.testing.Fixtures;
 import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
 import dev.cgroupns.testbed.kube.CrdInstaller;
+import dev.cgroupns.testbed.kube.ProjectCrds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -46,15 +47,14 @@ class OperatorMemoryBench {
     int sampleSeconds = Integer.getInteger("bench.sampleSeconds", 30);
     boolean nmt = Boolean.getBoolean("bench.nmt");
     int pods = nodeCount * podsPerNode;
-    Path repository = Repository.root();
-    OperatorDeployment deployment = OperatorDeployment.read(repository);
+    OperatorDeployment deployment = OperatorDeployment.read();
 
     System.out.printf(
         "operator memory bench: %d pods on %d simulated nodes, %d CgroupIsolation(s)%n",
         pods, nodeCount, isolationCount);
     try (EmbeddedApiServer api = EmbeddedApiServer.start(0);
         KubernetesClient client = api.client()) {
-      new CrdInstaller(client).install(repository.resolve("crds"));
+      new CrdInstaller(client).install(ProjectCrds.directory());
       client
           .namespaces()
           .resource(
