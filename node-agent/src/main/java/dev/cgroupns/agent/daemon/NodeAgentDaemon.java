@@ -26,8 +26,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -93,15 +95,22 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     this.events =
         new PodEventWriter(client, config.nodeName(), EventBudget.Limits.DEFAULT, metrics, clock);
     AtomicLong engineThreadCount = new AtomicLong();
-    this.engineThreads =
-        Executors.newFixedThreadPool(
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
             config.parallelism(),
+            config.parallelism(),
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread thread =
                   new Thread(r, "node-agent-engine-" + engineThreadCount.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });
+    // Threads only while passes run: between resyncs a quiet node keeps no engine thread stacks.
+    pool.allowCoreThreadTimeOut(true);
+    this.engineThreads = pool;
     this.reconciler =
         new NodeObjectReconciler(
             config.nodeName(),

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  *
  * Each round creates the object, waits for every container to be Isolated, then switches it to
  * Revert, waits for every container to be Reverted, and deletes it. Prints every round and the
- * medians. The operator's part (resolving targets, writing the object) is not included.
+ * medians, and the API writes (status patches and Events) per container change. The operator's part
+ * (resolving targets, writing the object) is not included.
  */
 class AgentLatencyBench {
   @Test
@@ -77,6 +78,16 @@ class AgentLatencyBench {
           "median over %d rounds, %d containers on one node: creation to all Isolated %d ms,"
               + " Revert to all Reverted %d ms%n",
           rounds, count, median(apply), median(revert));
+      // Writes are counted, every status patch and Event create alike (the scale budget).
+      int changes = 2 * rounds * count;
+      System.out.printf(
+          "API writes: %d status patches + %d Events for %d isolations and %d reverts:"
+              + " %.2f writes per container change%n",
+          fx.api.statusPatches(),
+          fx.api.eventWrites(),
+          rounds * count,
+          rounds * count,
+          (fx.api.statusPatches() + fx.api.eventWrites()) / (double) changes);
     } finally {
       try (var files = Files.walk(stateDir)) {
         for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -2,6 +2,7 @@ package dev.cgroupns.agent.daemon;
 
 import static dev.cgroupns.agent.daemon.TestObjects.containerId;
 import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
+import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * mvn -q -B -pl node-agent package -DskipTests
  * mvn -q -B -pl node-agent test -Dtest=AgentMemoryBench [-Dbench.pods=110] [-Dbench.real=5] \
- *     [-Dbench.nmt=true]
+ *     [-Dbench.nmt=true] [-Dbench.histogram=true] [-Dbench.extraJvmFlags="-XX:... -XX:..."]
  * </pre>
  *
  * The API is the CRUD mock server with 110 running pods on the agent's node, all listed by one
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * cgroupfs (so the agent isolates them, and re-verifies them every 5 s); the others name containers
  * that do not run here and are reported as not found. The agent process is sampled for 30 s once
  * its status covers every pod; the figures are printed (with -Dbench.nmt=true also the JVM's native
- * memory summary, to see what dominates).
+ * memory summary, to see what dominates). {@code bench.extraJvmFlags} are added after the
+ * DaemonSet's flags, to try other settings before changing the manifest.
  */
 class AgentMemoryBench {
   private static final String NODE = "bench-node";
@@ -71,6 +73,10 @@ class AgentMemoryBench {
       List<String> command = new ArrayList<>();
       command.add(ProcessHandle.current().info().command().orElse("java"));
       command.addAll(List.of(daemonSetJvmFlags(moduleDir).split("\\s+")));
+      String extra = System.getProperty("bench.extraJvmFlags", "").trim();
+      if (!extra.isEmpty()) {
+        command.addAll(List.of(extra.split("\\s+")));
+      }
       boolean nmt = Boolean.getBoolean("bench.nmt");
       if (nmt) {
         command.add("-XX:NativeMemoryTracking=summary");
@@ -93,6 +99,7 @@ class AgentMemoryBench {
               .redirectOutput(
                   Path.of(System.getProperty("java.io.tmpdir"), "agent-memory-bench.log").toFile());
       builder.environment().remove("JAVA_TOOL_OPTIONS");
+      builder.environment().putAll(daemonSetMallocSettings(moduleDir));
       builder.environment().put("KUBERNETES_MASTER", api.client().getMasterUrl().toString());
       builder.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
       builder.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
@@ -101,6 +108,7 @@ class AgentMemoryBench {
       try {
         await()
             .atMost(Duration.ofSeconds(120))
+            .failFast("the agent exited; see its log in java.io.tmpdir", () -> !agent.isAlive())
             .until(
                 () -> api.client().resource(object).get().getStatus(),
                 s ->
@@ -115,21 +123,22 @@ class AgentMemoryBench {
           max = Math.max(max, last);
         }
         long hwm = statusKib(agent.pid(), "VmHWM");
+        long threads = statusKib(agent.pid(), "Threads");
+        System.out.println("agent threads: " + threadNames(agent.pid()));
+        System.out.println("agent RSS by mapping (KiB): " + rssByMapping(agent.pid()));
         if (nmt) {
-          Process jcmd =
-              new ProcessBuilder(
-                      Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                      Long.toString(agent.pid()),
-                      "VM.native_memory",
-                      "summary")
-                  .redirectErrorStream(true)
-                  .start();
-          System.out.println(new String(jcmd.getInputStream().readAllBytes()));
+          System.out.println(jcmd(agent.pid(), "VM.native_memory", "summary"));
+        }
+        if (Boolean.getBoolean("bench.histogram")) {
+          // What the heap holds, largest first.
+          System.out.println(
+              jcmd(agent.pid(), "GC.class_histogram").lines().limit(40).collect(joining("\n")));
         }
         System.out.printf(
             "node-agent run, %d pods (%d real runc containers isolated, re-verified every 5 s):"
-                + " RSS after 30 s %.1f MiB, max sampled %.1f MiB, peak (VmHWM) %.1f MiB%n",
-            podCount, realCount, last / 1024.0, max / 1024.0, hwm / 1024.0);
+                + " RSS after 30 s %.1f MiB, max sampled %.1f MiB, peak (VmHWM) %.1f MiB,"
+                + " %d threads%n",
+            podCount, realCount, last / 1024.0, max / 1024.0, hwm / 1024.0, threads);
         assertThat(agent.isAlive()).isTrue();
       } finally {
         agent.destroy(); // SIGTERM: the agent finishes its pass and exits
@@ -138,6 +147,15 @@ class AgentMemoryBench {
         }
       }
     }
+  }
+
+  private static String jcmd(long pid, String... command) throws IOException {
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    line.add(Long.toString(pid));
+    line.addAll(List.of(command));
+    Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+    return new String(jcmd.getInputStream().readAllBytes());
   }
 
   /** Runs the bench without JUnit (from the node-agent directory, as root). */
@@ -155,6 +173,61 @@ class AgentMemoryBench {
       }
     }
     throw new IllegalStateException("no JAVA_TOOL_OPTIONS in " + daemonSet);
+  }
+
+  /** The DaemonSet's glibc malloc settings (MALLOC_* variables), which bound native memory. */
+  private static java.util.Map<String, String> daemonSetMallocSettings(Path moduleDir)
+      throws IOException {
+    Path daemonSet = moduleDir.getParent().resolve("manifests/base/node-agent/daemonset.yaml");
+    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(daemonSet.toFile());
+    java.util.Map<String, String> settings = new java.util.TreeMap<>();
+    for (JsonNode env : root.at("/spec/template/spec/containers/0/env")) {
+      if (env.path("name").asText().startsWith("MALLOC_") && env.has("value")) {
+        settings.put(env.path("name").asText(), env.path("value").asText());
+      }
+    }
+    return settings;
+  }
+
+  /**
+   * Resident KiB per mapped file (libjvm.so, the class-data archive, ...) and for anonymous memory
+   * (heap, metaspace, stacks, malloc), largest first: what the RSS is made of.
+   */
+  private static java.util.Map<String, Long> rssByMapping(long pid) throws IOException {
+    java.util.Map<String, Long> byName = new java.util.HashMap<>();
+    String current = "?";
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length >= 5 && fields[0].contains("-") && !line.startsWith("Rss")) {
+        current = fields.length >= 6 ? Path.of(fields[5]).getFileName().toString() : "[anon]";
+      } else if (line.startsWith("Rss:")) {
+        byName.merge(current, Long.parseLong(fields[1]), Long::sum);
+      }
+    }
+    java.util.Map<String, Long> largest = new java.util.LinkedHashMap<>();
+    byName.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(8)
+        .forEach(e -> largest.put(e.getKey(), e.getValue()));
+    return largest;
+  }
+
+  /** The agent's threads by name (digits folded), to see which pools cost stacks. */
+  private static java.util.Map<String, Long> threadNames(long pid) throws IOException {
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      return tasks
+          .map(
+              t -> {
+                try {
+                  return Files.readString(t.resolve("comm")).trim().replaceAll("[0-9]+", "N");
+                } catch (IOException e) {
+                  return "?";
+                }
+              })
+          .collect(
+              java.util.stream.Collectors.groupingBy(
+                  n -> n, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    }
   }
 
   private static long statusKib(long pid, String field) throws IOException {

@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.daemon.api;
 
+import dev.cgroupns.agent.daemon.targets.PodTrimmer;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.LabelValues;
@@ -7,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The label value is derived from the node name by the rule the operator labels with ({@link
  * LabelValues#ofName}: names over 63 characters are shortened with a hash), so nodes with long
  * names are served too; the node name in each object's spec is what the agent checks before it
- * acts. Their caches are what a pass reads.
+ * acts. Their caches are what a pass reads; the pod cache keeps only trimmed pods ({@link
+ * PodTrimmer}).
  */
 public final class NodeWatches implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeWatches.class);
@@ -29,7 +33,13 @@ public final class NodeWatches implements AutoCloseable {
   private final SharedIndexInformer<CgroupIsolationNode> objects;
 
   public NodeWatches(KubernetesClient client, String nodeName, WatchListener listener) {
-    pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+    pods =
+        client
+            .pods()
+            .inAnyNamespace()
+            .withField("spec.nodeName", nodeName)
+            .runnableInformer(0)
+            .itemStore(new TrimmedPodStore());
     objects =
         client
             .resources(CgroupIsolationNode.class)
@@ -45,7 +55,11 @@ public final class NodeWatches implements AutoCloseable {
 
           @Override
           public void onUpdate(Pod before, Pod after) {
-            listener.podChanged(after);
+            // The kubelet updates pod status often (readiness, conditions): only what a pass
+            // reads is worth one.
+            if (!PodTrimmer.sameForPasses(before, after)) {
+              listener.podChanged(after);
+            }
           }
 
           @Override
@@ -108,5 +122,17 @@ public final class NodeWatches implements AutoCloseable {
   public void close() {
     pods.stop();
     objects.stop();
+  }
+
+  /** The pod cache: every pod is trimmed before it is kept. */
+  private static final class TrimmedPodStore extends BasicItemStore<Pod> {
+    TrimmedPodStore() {
+      super(Cache::metaNamespaceKeyFunc);
+    }
+
+    @Override
+    public Pod put(String key, Pod pod) {
+      return super.put(key, PodTrimmer.trim(pod));
+    }
   }
 }
