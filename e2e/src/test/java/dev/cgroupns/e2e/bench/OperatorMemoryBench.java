@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * mvn -q -B -pl e2e test -Dtest=OperatorMemoryBench [-Dbench.nodes=100] [-Dbench.podsPerNode=100] \
- *     [-Dbench.isolations=1] [-Dbench.sampleSeconds=30] [-Dbench.nmt=true]
+ *     [-Dbench.isolations=1] [-Dbench.sampleSeconds=30] [-Dbench.nmt=true] \
+ *     [-Dbench.jvmFlags="-XX:MaxRAMPercentage=40"]
  * </pre>
  *
  * The API is the embedded endpoint (fabric8's mock server in CRUD mode, with the CRDs) holding
@@ -75,7 +76,15 @@ class OperatorMemoryBench {
           nodeCount, pods, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - setup));
 
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "operator-memory-bench.log");
-      List<String> extraFlags = nmt ? List.of("-XX:NativeMemoryTracking=summary") : List.of();
+      List<String> extraFlags = new ArrayList<>();
+      if (nmt) {
+        extraFlags.add("-XX:NativeMemoryTracking=summary");
+      }
+      // To try other settings: command-line flags override JAVA_TOOL_OPTIONS.
+      String jvmFlags = System.getProperty("bench.jvmFlags", "").trim();
+      if (!jvmFlags.isEmpty()) {
+        extraFlags.addAll(List.of(jvmFlags.split("\\s+")));
+      }
       try (SimulatedAgents agents =
               SimulatedAgents.start(client, nodes, ContainerPhase.Isolated, 4);
           OperatorProcess operator =
@@ -127,12 +136,13 @@ class OperatorMemoryBench {
         System.out.print(jcmd.run("GC.heap_info"));
         ProcessMemory afterFullGc = ProcessMemory.of(operator.pid());
         System.out.printf(
-            "operator (child JVM, %s %s), %d pods × 2 containers on %d simulated nodes,"
+            "operator (child JVM, %s %s%s), %d pods × 2 containers on %d simulated nodes,"
                 + " %d CgroupIsolation(s), Ready after %d s (machine: %s):%n"
                 + "  RSS after %d s %.1f MiB (anon %.1f, file %.1f), max sampled %.1f MiB,"
                 + " peak (VmHWM) %.1f MiB; RSS after a full GC %.1f MiB%n",
             deployment.javaToolOptions(),
             deployment.maxRamFlag(),
+            extraFlags.isEmpty() ? "" : " " + String.join(" ", extraFlags),
             pods,
             nodeCount,
             isolationCount,
