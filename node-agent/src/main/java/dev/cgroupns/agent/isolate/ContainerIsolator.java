@@ -127,7 +127,10 @@ public final class ContainerIsolator {
     return new ContainerIsolator(procFs, layout, store, referencePid, timeout, observer, source);
   }
 
-  /** Reads the container's state and decides what isolating it would change. Changes nothing. */
+  /**
+   * Reads the container's state (and its revert record, which names mount points an interrupted
+   * isolation may have left empty) and decides what isolating it would change. Changes nothing.
+   */
   public IsolationPlan plan(ProcessIdentity target, boolean readOnly) {
     TargetProcess.verify(procFs, target);
     Boolean privateNamespace = privateNamespace(target);
@@ -138,7 +141,8 @@ public final class ContainerIsolator {
             procFs.cgroups(target.pid()).lines(),
             procFs.mountInfo(target.pid()).entries(),
             layout,
-            readOnly);
+            readOnly,
+            store.read(target));
     TargetProcess.verify(procFs, target);
     return plan;
   }

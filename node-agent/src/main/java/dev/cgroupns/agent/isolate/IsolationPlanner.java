@@ -6,6 +6,7 @@ import dev.cgroupns.agent.inspect.CgroupRelation;
 import dev.cgroupns.agent.inspect.ViewAnalyzer;
 import dev.cgroupns.agent.isolate.IsolationPlan.SharedMount;
 import dev.cgroupns.agent.isolate.IsolationPlan.Verdict;
+import dev.cgroupns.agent.isolate.RevertRecord.RecordedMount;
 import dev.cgroupns.agent.proc.CgroupLine;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.ProcessIdentity;
@@ -26,10 +27,7 @@ import java.util.Set;
 public final class IsolationPlanner {
   private IsolationPlanner() {}
 
-  /**
-   * @param privateNamespace whether the container's cgroup namespace differs from the host's; null
-   *     when unknown, which is refused rather than guessed
-   */
+  /** A plan for a container the agent has no revert record of. */
   public static IsolationPlan plan(
       ProcessIdentity process,
       Boolean privateNamespace,
@@ -37,6 +35,31 @@ public final class IsolationPlanner {
       List<MountInfoEntry> containerMounts,
       CgroupLayout layout,
       boolean readOnly) {
+    return plan(
+        process,
+        privateNamespace,
+        containerCgroups,
+        containerMounts,
+        layout,
+        readOnly,
+        Optional.empty());
+  }
+
+  /**
+   * @param privateNamespace whether the container's cgroup namespace differs from the host's; null
+   *     when unknown, which is refused rather than guessed
+   * @param record the container's revert record, if an earlier isolation wrote one: a recorded
+   *     mount point with nothing mounted on it now was emptied by an isolation that was killed
+   *     half-way, and gets its isolated mount
+   */
+  public static IsolationPlan plan(
+      ProcessIdentity process,
+      Boolean privateNamespace,
+      List<CgroupLine> containerCgroups,
+      List<MountInfoEntry> containerMounts,
+      CgroupLayout layout,
+      boolean readOnly,
+      Optional<RevertRecord> record) {
     if (privateNamespace == null) {
       return refused(process, "cannot tell whether its cgroup namespace is private");
     }
@@ -49,7 +72,8 @@ public final class IsolationPlanner {
           List.of("its runtime gave it a private cgroup namespace; left alone"));
     }
     List<MountInfoEntry> visible = visibleCgroupMounts(containerMounts);
-    if (visible.isEmpty()) {
+    List<RecordedMount> lost = lostMountPoints(record, containerMounts);
+    if (visible.isEmpty() && lost.isEmpty()) {
       return new IsolationPlan(
           process, Verdict.NO_CGROUP_MOUNTS, List.of(), List.of(), List.of("no cgroupfs mounts"));
     }
@@ -95,6 +119,27 @@ public final class IsolationPlanner {
                 reason.get()));
       }
     }
+    for (RecordedMount mount : lost) {
+      Optional<Hierarchy> hierarchy = RevertPlan.hierarchyOf(mount, layout);
+      Optional<CgroupLine> own =
+          containerCgroups.stream()
+              .filter(line -> hierarchy.isPresent() && layout.forLine(line).equals(hierarchy))
+              .findFirst();
+      if (own.isEmpty()) {
+        return refused(
+            process, mount.mountPoint() + ": emptied earlier, and its hierarchy is not found");
+      }
+      changes.add(
+          new MountChange(
+              MountChange.NOTHING_MOUNTED,
+              mount.mountPoint(),
+              hierarchy.get(),
+              mount.originalRoot(),
+              mount.originalOptions(),
+              own.get().path(),
+              readOnly,
+              "nothing mounted there since an isolation was interrupted"));
+    }
     if (changes.isEmpty()) {
       return new IsolationPlan(process, Verdict.ALREADY_ISOLATED, List.of(), List.of(), notes);
     }
@@ -130,6 +175,30 @@ public final class IsolationPlanner {
     return topByMountPoint.values().stream().filter(MountInfoEntry::isCgroup).toList();
   }
 
+  /** Recorded mount points where nothing at all is mounted now. */
+  static List<RecordedMount> lostMountPoints(
+      Optional<RevertRecord> record, List<MountInfoEntry> mounts) {
+    if (record.isEmpty()) {
+      return List.of();
+    }
+    Set<String> mounted = new HashSet<>();
+    mounts.forEach(m -> mounted.add(m.mountPoint()));
+    return record.get().mounts().stream().filter(m -> !mounted.contains(m.mountPoint())).toList();
+  }
+
+  /** The mount a path lies on: the last listed one whose mount point contains it. */
+  private static Optional<MountInfoEntry> mountHolding(String path, List<MountInfoEntry> mounts) {
+    MountInfoEntry holder = null;
+    for (MountInfoEntry m : mounts) {
+      String prefix = m.mountPoint().endsWith("/") ? m.mountPoint() : m.mountPoint() + "/";
+      boolean contains = path.startsWith(prefix) && !path.equals(m.mountPoint());
+      if (contains && (holder == null || m.mountPoint().length() >= holder.mountPoint().length())) {
+        holder = m;
+      }
+    }
+    return Optional.ofNullable(holder);
+  }
+
   /** Targets and their parents that are shared, each once, parents first. */
   private static List<SharedMount> sharedToSlave(
       List<MountChange> changes, List<MountInfoEntry> mounts) {
@@ -137,6 +206,14 @@ public final class IsolationPlanner {
     mounts.forEach(m -> byId.put(m.mountId(), m));
     Map<Integer, SharedMount> result = new LinkedHashMap<>();
     for (MountChange change : changes) {
+      if (change.lost()) {
+        // A mount moved onto a shared mount would propagate to its peers, the host among them.
+        mountHolding(change.mountPoint(), mounts)
+            .filter(MountInfoEntry::isShared)
+            .ifPresent(
+                p -> result.putIfAbsent(p.mountId(), new SharedMount(p.mountId(), p.mountPoint())));
+        continue;
+      }
       MountInfoEntry target = byId.get(change.mountId());
       MountInfoEntry parent = byId.get(target.parentId());
       if (parent != null && parent.isShared()) {

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One cgroupfs mount of the container to replace.
  *
- * @param mountId its ID in the container's mountinfo; checked again right before it is touched
+ * @param mountId its ID in the container's mountinfo, checked again right before it is touched;
+ *     {@link #NOTHING_MOUNTED} for a mount point an interrupted isolation left empty
  * @param mountPoint where it is, inside the container
  * @param hierarchy the hierarchy, as the agent reaches it
  * @param currentRoot its root cgroup now, as the agent reads it
@@ -24,8 +25,20 @@ public record MountChange(
     String targetRoot,
     boolean targetReadOnly,
     String reason) {
+
+  /**
+   * The {@link #mountId} of a recorded mount point where nothing is mounted now: an agent killed
+   * between detaching the old mount and moving the new one there leaves it so.
+   */
+  public static final int NOTHING_MOUNTED = -1;
+
   public MountChange {
     currentOptions = List.copyOf(currentOptions);
+  }
+
+  /** Whether the mount point is empty now (see {@link #NOTHING_MOUNTED}). */
+  public boolean lost() {
+    return mountId == NOTHING_MOUNTED;
   }
 
   public boolean v2() {
@@ -41,9 +54,9 @@ public record MountChange(
     return mountPoint
         + ": "
         + hierarchy.displayName()
-        + " root "
-        + currentRoot
-        + (currentReadOnly() ? " ro" : " rw")
+        + (lost()
+            ? " nothing mounted"
+            : " root " + currentRoot + (currentReadOnly() ? " ro" : " rw"))
         + " -> "
         + targetRoot
         + (targetReadOnly ? " ro" : " rw")

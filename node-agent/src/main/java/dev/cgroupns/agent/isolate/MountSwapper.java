@@ -28,7 +28,8 @@ final class MountSwapper {
    * One mount point to replace.
    *
    * @param mountPoint absolute, inside the container
-   * @param expectedMountId the ID of the mount that must be there now
+   * @param expectedMountId the ID of the mount that must be there now, or {@link
+   *     MountChange#NOTHING_MOUNTED} when the mount point must be empty (then nothing is detached)
    * @param newMountFd a detached mount (from fsmount or open_tree) to put there
    */
   record Swap(String mountPoint, long expectedMountId, int newMountFd) {
@@ -74,11 +75,17 @@ final class MountSwapper {
         Swap s = swaps.get(i);
         parents[i] =
             Kernel.openNoSymlinks(Linux.AT_FDCWD, s.parent(), Linux.O_PATH | Linux.O_DIRECTORY);
-        requireMount(parents[i], s.name(), s.expectedMountId(), s.mountPoint());
-        oldClones[i] = Kernel.openTreeClone(parents[i], s.name(), s.mountPoint());
-        Kernel.fchdir(parents[i]);
-        Kernel.umountDetach(s.name());
-        detached[i] = true;
+        if (s.expectedMountId() == MountChange.NOTHING_MOUNTED) {
+          // Empty means: the directory is on its parent's mount, nothing is mounted on it.
+          requireMount(
+              parents[i], s.name(), Kernel.mountId(parents[i], "", s.parent()), s.mountPoint());
+        } else {
+          requireMount(parents[i], s.name(), s.expectedMountId(), s.mountPoint());
+          oldClones[i] = Kernel.openTreeClone(parents[i], s.name(), s.mountPoint());
+          Kernel.fchdir(parents[i]);
+          Kernel.umountDetach(s.name());
+          detached[i] = true;
+        }
         Kernel.moveMount(s.newMountFd(), parents[i], s.name(), s.mountPoint());
         attached[i] = true;
       }

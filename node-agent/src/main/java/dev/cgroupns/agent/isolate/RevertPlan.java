@@ -13,7 +13,9 @@ import java.util.Optional;
 /**
  * Pure: matches a revert record against the container's current cgroupfs mounts. A recorded mount
  * point is reverted only if what is there now is still the mount the agent made (same hierarchy,
- * same root); anything else is refused rather than guessed at.
+ * same root), or if nothing is mounted there (an isolation killed between detaching the original
+ * and moving its replacement there; the swap checks again that the mount point is empty); anything
+ * else is refused rather than guessed at.
  *
  * @param steps what to put back where
  * @param refusals why it cannot be reverted; empty when it can
@@ -28,7 +30,8 @@ public record RevertPlan(List<Step> steps, List<String> refusals) {
    * One mount point to put back.
    *
    * @param recorded what the record says
-   * @param currentMountId the ID of the agent's mount there now
+   * @param currentMountId the ID of the agent's mount there now, or {@link
+   *     MountChange#NOTHING_MOUNTED}
    * @param originalDirectory the original root, reached through the agent's hierarchy mount
    */
   public record Step(RecordedMount recorded, int currentMountId, Path originalDirectory) {}
@@ -46,8 +49,15 @@ public record RevertPlan(List<Step> steps, List<String> refusals) {
               .filter(m -> m.mountPoint().equals(recorded.mountPoint()))
               .findFirst();
       Optional<Hierarchy> hierarchy = hierarchyOf(recorded, layout);
-      if (now.isEmpty()) {
-        refusals.add(recorded.mountPoint() + ": no cgroupfs mount there any more");
+      if (now.isEmpty() && hierarchy.isPresent()) {
+        try {
+          Path dir = layout.directoryOf(hierarchy.get(), recorded.originalRoot());
+          steps.add(new Step(recorded, MountChange.NOTHING_MOUNTED, dir));
+        } catch (CgroupPathException e) {
+          refusals.add(recorded.mountPoint() + ": " + e.getMessage());
+        }
+      } else if (now.isEmpty()) {
+        refusals.add(recorded.mountPoint() + ": nothing mounted, and its hierarchy is not found");
       } else if (now.get().isCgroupV2() != recorded.v2()
           || !now.get().root().equals(recorded.isolatedRoot())) {
         refusals.add(
@@ -86,7 +96,7 @@ public record RevertPlan(List<Step> steps, List<String> refusals) {
         .toList();
   }
 
-  private static Optional<Hierarchy> hierarchyOf(RecordedMount recorded, CgroupLayout layout) {
+  static Optional<Hierarchy> hierarchyOf(RecordedMount recorded, CgroupLayout layout) {
     return layout.hierarchies().stream()
         .filter(h -> h.v2() == recorded.v2())
         .filter(

@@ -202,6 +202,34 @@ class IsolationFaultRuncTest {
     assertThat(store.recordFile(id)).doesNotExist();
   }
 
+  @Test
+  void aMountPointAKilledAgentLeftEmptyIsFilledByTheNextIsolationAndRestoredByRevert() {
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = identity(c);
+    List<String> original = IsolationRuncTest.cgroupMountsSeenInside(c);
+    String emptied = original.get(0).split(" ")[0];
+    assertThat(isolator.isolate(id, true, false).result())
+        .isEqualTo(IsolationOutcome.Result.ISOLATED);
+    List<String> isolated = IsolationRuncTest.cgroupMountsSeenInside(c);
+    // What an agent killed between detaching the original mount and moving the new one there
+    // leaves: the revert record, and nothing mounted at that mount point.
+    unmountInside(c, emptied);
+    assertThat(IsolationRuncTest.cgroupMountsSeenInside(c)).hasSize(original.size() - 1);
+
+    IsolationOutcome repaired = isolator.isolate(id, true, false);
+
+    assertThat(repaired.result()).isEqualTo(IsolationOutcome.Result.ISOLATED);
+    assertThat(repaired.changes()).singleElement().asString().startsWith(emptied + ":");
+    assertThat(IsolationRuncTest.cgroupMountsSeenInside(c))
+        .containsExactlyInAnyOrderElementsOf(isolated);
+
+    unmountInside(c, emptied);
+    assertThat(isolator.revert(id, false).result()).isEqualTo(IsolationOutcome.Result.REVERTED);
+    assertThat(IsolationRuncTest.cgroupMountsSeenInside(c))
+        .containsExactlyInAnyOrderElementsOf(original);
+    assertThat(store.recordFile(id)).doesNotExist();
+  }
+
   /** What a process inside could do: unmount one of its cgroupfs mounts (done from the host). */
   private static void unmountInside(DemoContainer c, String mountPoint) {
     int ns = Kernel.open("/proc/" + c.pid() + "/ns/mnt", Linux.O_RDONLY);

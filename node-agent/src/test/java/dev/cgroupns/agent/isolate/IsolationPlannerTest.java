@@ -12,6 +12,7 @@ import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class IsolationPlannerTest {
@@ -99,6 +100,41 @@ class IsolationPlannerTest {
     IsolationPlan plan = plan(PlanFixtures.parse(text), true);
 
     assertThat(plan.verdict()).isEqualTo(Verdict.ALREADY_ISOLATED);
+  }
+
+  @Test
+  void aMountPointAKilledIsolationLeftEmptyGetsItsIsolatedMountAgain() {
+    // Killed between detaching blkio's original and moving its replacement there: the record
+    // names blkio, the container has nothing mounted there, the other hierarchies are isolated.
+    RevertRecord record =
+        ContainerIsolator.recordFor(
+            PROCESS, plan(containerMounts("/", "rw,relatime", "shared:7"), true), Optional.empty());
+    List<MountInfoEntry> halfDone =
+        containerMounts(CONTAINER, "ro,nosuid,nodev,noexec,relatime", "shared:7").stream()
+            .filter(m -> !m.mountPoint().equals("/sys/fs/cgroup/blkio"))
+            .toList();
+
+    IsolationPlan plan =
+        IsolationPlanner.plan(
+            PROCESS, false, containerCgroups(), halfDone, hostLayout(), true, Optional.of(record));
+
+    assertThat(plan.verdict()).isEqualTo(Verdict.CHANGE);
+    assertThat(plan.changes())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.lost()).isTrue();
+              assertThat(c.mountPoint()).isEqualTo("/sys/fs/cgroup/blkio");
+              assertThat(c.hierarchy().controllers()).containsExactly("blkio");
+              assertThat(c.targetRoot()).isEqualTo(CONTAINER);
+              assertThat(c.targetReadOnly()).isTrue();
+            });
+    // The shared tmpfs holding the empty mount point is made slave before anything is moved there.
+    assertThat(plan.sharedMountsToSlave()).containsExactly(new SharedMount(100, "/sys/fs/cgroup"));
+    // A second isolation keeps the original the runtime made in the record.
+    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(record))).isEqualTo(record);
+    // Without the record nothing says a mount is missing: only what is visible counts.
+    assertThat(plan(halfDone, true).verdict()).isEqualTo(Verdict.ALREADY_ISOLATED);
   }
 
   @Test

@@ -81,6 +81,23 @@ class RevertPlanTest {
   }
 
   @Test
+  void aMountPointLeftEmptyByAnInterruptedIsolationGetsItsOriginalBack() {
+    RevertPlan plan =
+        RevertPlan.of(
+            recordOfIsolatingTheHostTree(),
+            containerMounts(CONTAINER, "ro", "").stream()
+                .filter(m -> !m.mountPoint().equals("/sys/fs/cgroup/blkio"))
+                .toList(),
+            hostLayout());
+
+    assertThat(plan.refusals()).isEmpty();
+    assertThat(plan.steps()).hasSize(10);
+    assertThat(plan.steps().get(6).recorded().mountPoint()).isEqualTo("/sys/fs/cgroup/blkio");
+    assertThat(plan.steps().get(6).currentMountId()).isEqualTo(MountChange.NOTHING_MOUNTED);
+    assertThat(plan.steps().get(6).originalDirectory()).isEqualTo(Path.of("/sys/fs/cgroup/blkio"));
+  }
+
+  @Test
   void aMountChangedSinceIsolationIsRefusedNotGuessed() {
     RevertPlan plan =
         RevertPlan.of(
