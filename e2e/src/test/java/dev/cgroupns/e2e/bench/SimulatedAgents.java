@@ -5,6 +5,7 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.operator.testing.FakeAgent;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -34,6 +35,7 @@ public final class SimulatedAgents implements AutoCloseable {
   private final ContainerPhase phase;
   private final ExecutorService workers;
   private final List<SharedIndexInformer<CgroupIsolationNode>> informers = new ArrayList<>();
+  private SharedIndexInformer<Pod> pods;
 
   private SimulatedAgents(ContainerPhase phase, int threads) {
     this.phase = phase;
@@ -49,6 +51,8 @@ public final class SimulatedAgents implements AutoCloseable {
       KubernetesClient client, List<String> nodes, ContainerPhase phase, int threads) {
     SimulatedAgents agents = new SimulatedAgents(phase, threads);
     try {
+      agents.pods = client.pods().inAnyNamespace().runnableInformer(0);
+      agents.pods.run();
       for (String node : nodes) {
         agents.watch(client, node);
       }
@@ -67,8 +71,22 @@ public final class SimulatedAgents implements AutoCloseable {
             .withLabel(ApiGroup.NODE_LABEL, LabelValues.ofName(node))
             .runnableInformer(0);
     informers.add(informer);
-    informer.addEventHandler(new NodeLoop(new FakeAgent(client, node), node, informer));
+    informer.addEventHandler(
+        new NodeLoop(
+            new FakeAgent(client, node, (namespace, name) -> cachedPod(client, namespace, name)),
+            node,
+            informer));
     informer.run();
+  }
+
+  /**
+   * Pods from one informer shared by all simulated nodes: one GET per pod per pass would make the
+   * simulation, not the operator, the bottleneck of the large cases. A pod the cache does not hold
+   * yet is read directly, so no answer is made from a cache that lags behind the pods' creation.
+   */
+  private Pod cachedPod(KubernetesClient client, String namespace, String name) {
+    Pod cached = pods.getStore().getByKey(namespace + "/" + name);
+    return cached != null ? cached : client.pods().inNamespace(namespace).withName(name).get();
   }
 
   /** One node's agent: every event queues a pass over the node's objects, at most one queued. */
@@ -137,6 +155,9 @@ public final class SimulatedAgents implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
+    if (pods != null) {
+      pods.close();
+    }
     workers.shutdownNow();
     try {
       workers.awaitTermination(10, TimeUnit.SECONDS);

@@ -28,12 +28,32 @@ import java.util.Map;
  * merge patches, which would make a second report look like twice the containers.
  */
 public final class FakeAgent {
+  /** Finds a pod by namespace and name, or null. */
+  @FunctionalInterface
+  public interface PodLookup {
+    Pod find(String namespace, String name);
+  }
+
   private final KubernetesClient client;
   private final String node;
+  private final PodLookup pods;
 
+  /** An agent that reads each listed pod with its own GET, as simple tests want. */
   public FakeAgent(KubernetesClient client, String node) {
+    this(
+        client,
+        node,
+        (namespace, name) -> client.pods().inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * An agent that finds pods through the given lookup: simulations of many nodes pass a shared
+   * cache, as the real agent reads pods from its informer rather than one GET per pod.
+   */
+  public FakeAgent(KubernetesClient client, String node, PodLookup pods) {
     this.client = client;
     this.node = node;
+    this.pods = pods;
   }
 
   /** Its node objects, found the way the agent finds them: by the node label. */
@@ -61,12 +81,7 @@ public final class FakeAgent {
     boolean revert = object.getSpec().action == NodeAction.Revert;
     List<ContainerResult> results = new ArrayList<>();
     for (PodTarget target : object.getSpec().pods) {
-      Pod pod =
-          client
-              .pods()
-              .inNamespace(object.getMetadata().getNamespace())
-              .withName(target.name)
-              .get();
+      Pod pod = pods.find(object.getMetadata().getNamespace(), target.name);
       if (pod == null || !target.uid.equals(pod.getMetadata().getUid())) {
         continue;
       }
