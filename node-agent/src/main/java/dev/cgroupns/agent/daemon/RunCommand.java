@@ -1,11 +1,10 @@
 package dev.cgroupns.agent.daemon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cgroupns.agent.daemon.api.LeanSerialization;
 import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -138,12 +137,9 @@ public final class RunCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    // No class-loader scan for resource types: by default the client's deserializer loads every
-    // model class of every API group it finds (about 500 classes, 4 MiB of metaspace) the first
-    // time it meets an object; the agent only reads pods and its own kind, which it names.
     KubernetesClient client =
         new KubernetesClientBuilder()
-            .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false))
+            .withKubernetesSerialization(LeanSerialization.create())
             .build();
     NodeAgentDaemon daemon =
         new NodeAgentDaemon(config, client, engine, registry, Clock.systemUTC());

@@ -1,6 +1,7 @@
 package dev.cgroupns.agent.daemon;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.cgroupns.agent.daemon.api.LeanSerialization;
 import dev.cgroupns.testbed.kube.MockApiServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -62,9 +63,11 @@ final class MockApi implements AutoCloseable {
             .withRequestRetryBackoffLimit(0)
             .withRequestTimeout((int) REQUEST_TIMEOUT.toMillis())
             .build();
+    // The agent's client maps JSON as `node-agent run` does (only the kinds the agent reads).
     agentClient =
         new KubernetesClientBuilder()
             .withConfig(config)
+            .withKubernetesSerialization(LeanSerialization.create())
             .withHttpClientBuilderConsumer(
                 b -> b.addOrReplaceInterceptor("status-faults", new StatusFaults()))
             .build();
