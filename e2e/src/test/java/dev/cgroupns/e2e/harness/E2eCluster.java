@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 
@@ -269,6 +270,21 @@ public final class E2eCluster implements AutoCloseable {
     return new E2ePod(name, container);
   }
 
+  /**
+   * Starts one pod whose Pod object {@code podSpec} changes before it is created (volumes,
+   * annotations); its container is a privileged pod's.
+   */
+  public E2ePod startPod(String name, Map<String, String> labels, UnaryOperator<Pod> podSpec) {
+    DemoContainer container =
+        pods.startPod(
+            name,
+            labels,
+            ContainerSpec.privilegedPod(),
+            podSpec,
+            c -> progress.step("pod " + name + ": " + describe(c)));
+    return new E2ePod(name, container);
+  }
+
   /** Starts pods {@code prefix-0 .. prefix-(count-1)}, all with the given labels. */
   public List<E2ePod> startPods(String prefix, int count, Map<String, String> labels) {
     List<E2ePod> started = new ArrayList<>();
@@ -360,7 +376,7 @@ public final class E2eCluster implements AutoCloseable {
   }
 
   /** Edits a CgroupIsolation's spec (or anything else) with a read-modify-write. */
-  public CgroupIsolation edit(String name, java.util.function.UnaryOperator<CgroupIsolation> e) {
+  public CgroupIsolation edit(String name, UnaryOperator<CgroupIsolation> e) {
     return client.resources(CgroupIsolation.class).inNamespace(NAMESPACE).withName(name).edit(e);
   }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Demo pods: a Pod object per runc container, with what kubelet would report for it (node name, UID
@@ -103,11 +104,25 @@ public final class DemoPods {
       Map<String, String> labels,
       ContainerSpec spec,
       Consumer<DemoContainer> started) {
+    return startPod(name, labels, spec, UnaryOperator.identity(), started);
+  }
+
+  /**
+   * As {@link #startPod(String, Map, ContainerSpec, Consumer)}, with the Pod object changed by
+   * {@code podSpec} before it is created: volumes, annotations and other fields the pods of a
+   * scenario declare (the container itself is made from {@code spec} only).
+   */
+  public DemoContainer startPod(
+      String name,
+      Map<String, String> labels,
+      ContainerSpec spec,
+      UnaryOperator<Pod> podSpec,
+      Consumer<DemoContainer> started) {
     Pod created =
         client
             .pods()
             .inNamespace(NAMESPACE)
-            .resource(podObject(name, labels, spec.hostCgroupfs()))
+            .resource(podSpec.apply(podObject(name, labels, spec.hostCgroupfs())))
             .create();
     String uid = created.getMetadata().getUid();
     DemoContainer container = runtime.start(name + "-" + CONTAINER_NAME, uid, spec);
