@@ -14,8 +14,9 @@ import java.util.Optional;
  * Pure: matches a revert record against the container's current cgroupfs mounts. A recorded mount
  * point is reverted only if what is there now is still the mount the agent made (same hierarchy,
  * same root), or if nothing is mounted there (an isolation killed between detaching the original
- * and moving its replacement there; the swap checks again that the mount point is empty); anything
- * else is refused rather than guessed at.
+ * and moving its replacement there; the swap checks again that the mount point is empty). A mount
+ * point that already shows its original mount (a revert killed half-way, or before it deleted the
+ * record) is left as it is. Anything else is refused rather than guessed at.
  *
  * @param steps what to put back where
  * @param refusals why it cannot be reverted; empty when it can
@@ -58,6 +59,8 @@ public record RevertPlan(List<Step> steps, List<String> refusals) {
         }
       } else if (now.isEmpty()) {
         refusals.add(recorded.mountPoint() + ": nothing mounted, and its hierarchy is not found");
+      } else if (isOriginal(now.get(), recorded)) {
+        continue;
       } else if (now.get().isCgroupV2() != recorded.v2()
           || !now.get().root().equals(recorded.isolatedRoot())) {
         refusals.add(
@@ -79,6 +82,12 @@ public record RevertPlan(List<Step> steps, List<String> refusals) {
       }
     }
     return new RevertPlan(steps, refusals);
+  }
+
+  private static boolean isOriginal(MountInfoEntry now, RecordedMount recorded) {
+    return now.isCgroupV2() == recorded.v2()
+        && now.root().equals(recorded.originalRoot())
+        && now.readOnly() == recorded.originalOptions().contains("ro");
   }
 
   /** One line per step, for people. */

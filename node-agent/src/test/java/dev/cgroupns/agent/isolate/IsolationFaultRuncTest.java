@@ -230,6 +230,25 @@ class IsolationFaultRuncTest {
     assertThat(store.recordFile(id)).doesNotExist();
   }
 
+  @Test
+  void aRevertKilledBeforeItDeletedTheRecordIsFinishedByTheNextOne() throws IOException {
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ProcessIdentity id = identity(c);
+    List<String> original = IsolationRuncTest.cgroupMountsSeenInside(c);
+    isolator.isolate(id, true, false);
+    byte[] record = Files.readAllBytes(store.recordFile(id));
+    assertThat(isolator.revert(id, false).result()).isEqualTo(IsolationOutcome.Result.REVERTED);
+    // Killed after the last mount was put back, before the record was deleted.
+    Files.write(store.recordFile(id), record);
+
+    IsolationOutcome again = isolator.revert(id, false);
+
+    assertThat(again.result()).isEqualTo(IsolationOutcome.Result.REVERTED);
+    assertThat(IsolationRuncTest.cgroupMountsSeenInside(c))
+        .containsExactlyInAnyOrderElementsOf(original);
+    assertThat(store.recordFile(id)).doesNotExist();
+  }
+
   /** What a process inside could do: unmount one of its cgroupfs mounts (done from the host). */
   private static void unmountInside(DemoContainer c, String mountPoint) {
     int ns = Kernel.open("/proc/" + c.pid() + "/ns/mnt", Linux.O_RDONLY);

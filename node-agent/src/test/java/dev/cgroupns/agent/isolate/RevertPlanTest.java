@@ -6,8 +6,11 @@ import static dev.cgroupns.agent.isolate.PlanFixtures.containerMounts;
 import static dev.cgroupns.agent.isolate.PlanFixtures.hostLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +98,31 @@ class RevertPlanTest {
     assertThat(plan.steps().get(6).recorded().mountPoint()).isEqualTo("/sys/fs/cgroup/blkio");
     assertThat(plan.steps().get(6).currentMountId()).isEqualTo(MountChange.NOTHING_MOUNTED);
     assertThat(plan.steps().get(6).originalDirectory()).isEqualTo(Path.of("/sys/fs/cgroup/blkio"));
+  }
+
+  @Test
+  void aMountPointAnInterruptedRevertAlreadyPutBackIsLeftAsItIs() {
+    // The agent was killed after putting back blkio and the ones before it.
+    List<MountInfoEntry> halfReverted = new ArrayList<>();
+    List<MountInfoEntry> original = containerMounts("/", "rw,relatime", "");
+    List<MountInfoEntry> isolated = containerMounts(CONTAINER, "ro", "");
+    for (int i = 0; i < original.size(); i++) {
+      boolean putBack =
+          original.get(i).mountPoint().compareTo("/sys/fs/cgroup/c") < 0
+              || original.get(i).mountPoint().equals("/sys/fs/cgroup/blkio");
+      halfReverted.add(putBack ? original.get(i) : isolated.get(i));
+    }
+
+    RevertPlan plan = RevertPlan.of(recordOfIsolatingTheHostTree(), halfReverted, hostLayout());
+
+    assertThat(plan.refusals()).isEmpty();
+    assertThat(plan.steps())
+        .extracting(s -> s.recorded().mountPoint())
+        .hasSize(9)
+        .doesNotContain("/sys/fs/cgroup/blkio");
+    // Everything back already (killed before the record was deleted): nothing left to do.
+    assertThat(RevertPlan.of(recordOfIsolatingTheHostTree(), original, hostLayout()).steps())
+        .isEmpty();
   }
 
   @Test
