@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The node agent, a real {@code node-agent run} process, is killed with SIGKILL while it isolates
- * 20 containers, then started again, as the DaemonSet's pod would be.
+ * 20 containers, then started again, as the DaemonSet's pod would be; once everything is isolated,
+ * the CgroupIsolation is deleted and the agent is killed again while it reverts.
  */
 class AgentKilledMidWorkTest {
 
@@ -60,7 +61,10 @@ class AgentKilledMidWorkTest {
     await("the first container's mounts to change")
         .atMost(E2eCluster.WAIT)
         .pollInterval(Duration.ofMillis(1))
-        .until(() -> pods.stream().anyMatch(p -> Mounts.changedOnHost(p, original)));
+        .until(
+            () ->
+                pods.stream()
+                    .anyMatch(p -> Mounts.stateOnHost(p, original) != MountState.ORIGINAL));
     cluster.killAgent();
     int recordsAtKill = cluster.revertRecords().size();
     Map<String, MountState> atKill = Mounts.states(cluster, pods, original);
@@ -105,11 +109,32 @@ class AgentKilledMidWorkTest {
     }
     assertThat(cluster.revertRecords()).hasSize(PODS);
 
+    // Deleted, and the agent killed again as soon as it starts putting the mounts back.
+    CgroupIsolation deleted = cluster.isolation("killed");
     cluster.delete("killed");
+    await("the first container's mounts to change back")
+        .atMost(E2eCluster.WAIT)
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () ->
+                pods.stream()
+                    .anyMatch(p -> Mounts.stateOnHost(p, original) != MountState.ISOLATED));
+    cluster.killAgent();
+    System.out.printf(
+        "agent killed while reverting; the containers then: %s%n",
+        count(Mounts.states(cluster, pods, original)));
+    cluster.startAgent();
     cluster.awaitGone("killed");
-    assertThat(Mounts.states(cluster, pods, original))
-        .as("each container's cgroup mounts after the CgroupIsolation was deleted")
-        .allSatisfy((pod, state) -> assertThat(state).as(pod).isEqualTo(MountState.ORIGINAL));
+    assertThat(cluster.eventsAbout(deleted))
+        .as("the restarted agent confirmed the revert; the finalizer did not time out")
+        .anyMatch(e -> "Reverted".equals(e.getReason()))
+        .noneMatch(e -> "RevertUnconfirmed".equals(e.getReason()));
+    for (E2ePod pod : pods) {
+      List<CgroupMount> now = Mounts.of(cluster, pod);
+      assertThat(MountState.of(original.get(pod.name()), now, pod.cgroupPath()))
+          .as("%s's cgroup mounts after the CgroupIsolation was deleted: %s", pod.name(), now)
+          .isEqualTo(MountState.ORIGINAL);
+    }
     assertThat(cluster.revertRecords()).isEmpty();
     assertThat(cluster.hostMountsUnchanged()).isTrue();
   }

@@ -29,16 +29,16 @@ final class Mounts {
   }
 
   /**
-   * Whether the pod's cgroup mounts differ from the original ones, read from the host through its
-   * init's /proc entry: no process is started, so it can be polled every millisecond.
+   * The pod's state, read from the host through its init's /proc entry: no process is started, so
+   * it can be polled every millisecond.
    */
-  static boolean changedOnHost(E2ePod pod, Map<String, List<CgroupMount>> original) {
+  static MountState stateOnHost(E2ePod pod, Map<String, List<CgroupMount>> original) {
     try {
       List<String> lines =
           Files.readAllLines(
               Path.of("/proc", Integer.toString(pod.container().pid()), "mountinfo"));
-      return MountState.of(original.get(pod.name()), ContainerViewReader.cgroupMounts(lines), "")
-          != MountState.ORIGINAL;
+      return MountState.of(
+          original.get(pod.name()), ContainerViewReader.cgroupMounts(lines), pod.cgroupPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
