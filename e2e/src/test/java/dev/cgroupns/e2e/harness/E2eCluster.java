@@ -39,6 +39,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -72,6 +73,9 @@ public final class E2eCluster implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(60);
 
   private static final Duration POLL = Duration.ofMillis(100);
+
+  /** Clusters started in this JVM, which tells their cgroup roots apart. */
+  private static final AtomicInteger CLUSTERS_STARTED = new AtomicInteger();
 
   private final Progress progress = new Progress(System.out);
   private final Teardown teardown = new Teardown(progress);
@@ -143,7 +147,13 @@ public final class E2eCluster implements AutoCloseable {
     teardown.add("stop the operator", this::stopOperator);
     startOperator();
 
-    cgroups = CgroupRoot.create("sandbox", Long.toHexString(ProcessHandle.current().pid()));
+    // One cgroup root per cluster, not per JVM: whatever one test could not remove (a process
+    // still inside after a failure) must not fail every later test of the run with it.
+    cgroups =
+        CgroupRoot.create(
+            "sandbox",
+            Long.toHexString(ProcessHandle.current().pid())
+                + String.format("%04x", CLUSTERS_STARTED.incrementAndGet() & 0xffff));
     LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
     teardown.add("remove the cgroups under " + cgroups.path(), cgroups::close);
     runtime = new RuncRuntime(runc, workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
