@@ -9,6 +9,7 @@ import dev.cgroupns.agent.daemon.events.EventBudget;
 import dev.cgroupns.agent.daemon.ops.AgentMetrics;
 import dev.cgroupns.agent.daemon.ops.OpsServer;
 import dev.cgroupns.agent.daemon.targets.ClaimIndex;
+import dev.cgroupns.agent.daemon.targets.OrphanedRecords;
 import dev.cgroupns.agent.daemon.targets.PodSnapshot;
 import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.daemon.targets.TargetResolver;
@@ -43,10 +44,13 @@ import org.slf4j.LoggerFactory;
  * <p>Events only mark objects dirty; the worker gathers them for a short delay and then passes over
  * each dirty object once, so a burst of pod events becomes one status write per object. Nothing is
  * done before both watches are synced: an incomplete pod cache would make listed pods look gone. A
- * periodic verifying pass over every object catches drift. Shutdown stops the watches and lets the
- * pass in progress finish (including its status write), so no container is left half-done and no
- * result unreported. Transitions (isolated, failed, reverted, drift repaired) are also recorded as
- * Events on the pods, within a per-node budget and off the pass thread ({@link PodEventWriter}).
+ * periodic verifying pass over every object catches drift. At start (once synced) and at each
+ * resync, the agent also reverts containers whose object was deleted while it was not watching: the
+ * revert records it wrote name their object ({@link OrphanedRecords}). Shutdown stops the watches
+ * and lets the pass in progress finish (including its status write), so no container is left
+ * half-done and no result unreported. Transitions (isolated, failed, reverted, drift repaired) are
+ * also recorded as Events on the pods, within a per-node budget and off the pass thread ({@link
+ * PodEventWriter}).
  */
 public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgentDaemon.class);
@@ -76,8 +80,13 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   /** True while the worker runs a batch (guarded by {@link #lock}). */
   private boolean busy;
 
-  /** Set by the resync timer; the worker cleans the engine's stale state before its next batch. */
-  private volatile boolean housekeepingDue;
+  /**
+   * Set at start and by the resync timer (guarded by {@link #lock}): the worker's next batch, once
+   * the watches are synced, first cleans the engine's stale state and reverts what objects deleted
+   * unseen had isolated. Set at start so that this happens even on a node with no object left,
+   * where no event would ever start a batch.
+   */
+  private boolean housekeepingDue = true;
 
   /** Passes over single objects completed so far (tests wait on it instead of on time). */
   private final AtomicLong passes = new AtomicLong();
@@ -148,7 +157,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   /** True when nothing is queued and no batch runs: every event so far has been acted on. */
   boolean idle() {
     synchronized (lock) {
-      return !busy && dirty.isEmpty() && deleted.isEmpty();
+      return !busy && dirty.isEmpty() && deleted.isEmpty() && !housekeepingDue;
     }
   }
 
@@ -199,7 +208,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   /** The periodic verification of every object, with the engine's housekeeping before it. */
   private void resync() {
-    housekeepingDue = true;
+    synchronized (lock) {
+      housekeepingDue = true;
+    }
     requestAll(true);
   }
 
@@ -233,7 +244,10 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
         }
         Map<String, Boolean> batch;
         List<CgroupIsolationNode> gone;
+        boolean housekeeping;
         synchronized (lock) {
+          housekeeping = housekeepingDue;
+          housekeepingDue = false;
           batch = new LinkedHashMap<>(dirty);
           dirty.clear();
           gone = new ArrayList<>(deleted);
@@ -241,7 +255,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
           busy = true;
         }
         try {
-          runBatch(batch, gone);
+          runBatch(batch, gone, housekeeping);
         } finally {
           synchronized (lock) {
             busy = false;
@@ -257,7 +271,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   /** Waits until something is dirty; false when stopping. */
   private boolean awaitWork() {
     synchronized (lock) {
-      while (dirty.isEmpty() && deleted.isEmpty() && !stopping) {
+      while (dirty.isEmpty() && deleted.isEmpty() && !housekeepingDue && !stopping) {
         try {
           lock.wait();
         } catch (InterruptedException e) {
@@ -269,12 +283,13 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     }
   }
 
-  private void runBatch(Map<String, Boolean> batch, List<CgroupIsolationNode> gone) {
+  private void runBatch(
+      Map<String, Boolean> batch, List<CgroupIsolationNode> gone, boolean housekeeping) {
     PodSnapshot pods = new PodSnapshot(config.nodeName(), watches.pods());
-    ClaimIndex claims = ClaimIndex.of(watches.objects());
+    List<CgroupIsolationNode> objects = watches.objects();
+    ClaimIndex claims = ClaimIndex.of(objects);
     Supplier<ContainerEngine.Snapshot> snapshot = memoize(engine::snapshot);
-    if (housekeepingDue) {
-      housekeepingDue = false;
+    if (housekeeping) {
       engine.removeStaleState();
     }
     for (CgroupIsolationNode object : gone) {
@@ -283,6 +298,11 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
       } catch (RuntimeException e) {
         LOG.error("reverting what {} isolated failed", key(object), e);
       }
+    }
+    if (housekeeping) {
+      // After the deletions seen above (which know the last status), and only ever with synced
+      // caches: this batch runs only once both watches have listed everything.
+      revertOrphanedRecords(objects, claims, pods);
     }
     for (Map.Entry<String, Boolean> entry : batch.entrySet()) {
       synchronized (lock) {
@@ -307,6 +327,18 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
                   scheduleRetry(entry.getKey(), false);
                 }
               });
+    }
+  }
+
+  /** Reverts what objects deleted while the agent was not watching had isolated. */
+  private void revertOrphanedRecords(
+      List<CgroupIsolationNode> objects, ClaimIndex claims, PodSnapshot pods) {
+    try {
+      List<ContainerEngine.OwnedIsolation> orphans =
+          OrphanedRecords.orphaned(engine.ownedIsolations(), objects, claims);
+      reconciler.revertOrphanedRecords(orphans, pods);
+    } catch (RuntimeException e) {
+      LOG.error("reverting containers of deleted objects failed; retried at the next resync", e);
     }
   }
 

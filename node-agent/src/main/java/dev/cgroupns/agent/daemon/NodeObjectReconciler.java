@@ -13,10 +13,12 @@ import dev.cgroupns.agent.daemon.results.StatusComparison;
 import dev.cgroupns.agent.daemon.targets.ClaimIndex;
 import dev.cgroupns.agent.daemon.targets.ContainerKeys;
 import dev.cgroupns.agent.daemon.targets.ContainerTarget;
+import dev.cgroupns.agent.daemon.targets.OrphanedRecords;
 import dev.cgroupns.agent.daemon.targets.PassPlan;
 import dev.cgroupns.agent.daemon.targets.PodSnapshot;
 import dev.cgroupns.agent.daemon.targets.RevertTarget;
 import dev.cgroupns.agent.daemon.targets.TargetResolver;
+import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
@@ -276,7 +278,9 @@ final class NodeObjectReconciler {
                         r.view == null
                             || !Objects.equals(r.containerID, target.statusContainerId()))
                 .orElse(true);
-        outcome = engine.isolate(init.get(), target.readOnly(), target.audit(), describe);
+        outcome =
+            engine.isolate(
+                init.get(), target.readOnly(), target.audit(), describe, owner(object, target));
       } catch (RuntimeException e) {
         LOG.error("engine failed on {} of pod {}", target.container(), target.podName(), e);
         outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());
@@ -315,9 +319,25 @@ final class NodeObjectReconciler {
     if (init.isEmpty()) {
       return Optional.empty(); // it stopped: nothing of it is left to revert or to report
     }
+    RevertDone done = revert(init.get(), target);
+    ContainerEvents.reverted(
+            object.getMetadata().getNamespace(),
+            isolationName(object),
+            target,
+            done.outcome().kind(),
+            done.result())
+        .ifPresent(events::record);
+    return done.result();
+  }
+
+  /** What one engine revert gave. */
+  private record RevertDone(EngineOutcome outcome, Optional<ContainerResult> result) {}
+
+  /** Reverts one container through the engine and counts it. */
+  private RevertDone revert(ProcessIdentity init, RevertTarget target) {
     EngineOutcome outcome;
     try {
-      outcome = engine.revert(init.get());
+      outcome = engine.revert(init);
     } catch (RuntimeException e) {
       LOG.error("engine failed reverting {}", target.previous().container, e);
       outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());
@@ -327,15 +347,63 @@ final class NodeObjectReconciler {
       case FAILED -> metrics.failed(outcome.failure());
       default -> {}
     }
-    Optional<ContainerResult> result = OutcomeMapper.reverted(target, outcome);
-    ContainerEvents.reverted(
-            object.getMetadata().getNamespace(),
-            isolationName(object),
-            target,
-            outcome.kind(),
-            result)
-        .ifPresent(events::record);
-    return result;
+    return new RevertDone(outcome, OutcomeMapper.reverted(target, outcome));
+  }
+
+  /**
+   * Reverts containers whose node object was deleted while the agent was not watching (see {@link
+   * OrphanedRecords}), with the same safety checks as any revert: the engine finds the process by
+   * pid and start time and refuses mounts someone else changed since. Each is logged and counted;
+   * the pod, if it still exists, gets the usual Reverted (or RevertFailed) Event.
+   */
+  void revertOrphanedRecords(List<ContainerEngine.OwnedIsolation> orphans, PodSnapshot pods) {
+    for (ContainerEngine.OwnedIsolation orphan : orphans) {
+      RecordOwner owner = orphan.owner();
+      RevertTarget target = OrphanedRecords.revertTarget(owner);
+      RevertDone done = revert(orphan.init(), target);
+      EngineOutcome outcome = done.outcome();
+      if (outcome.kind() == EngineOutcome.Kind.REVERTED) {
+        metrics.orphanReverted();
+        LOG.info(
+            "{}/{} (uid {}) no longer exists and no other object wants container {} of pod {}/{}:"
+                + " reverted",
+            owner.namespace(),
+            owner.objectName(),
+            owner.objectUid(),
+            owner.container(),
+            owner.namespace(),
+            owner.pod());
+      } else if (outcome.kind() == EngineOutcome.Kind.FAILED) {
+        LOG.warn(
+            "{}/{} no longer exists; reverting container {} of pod {}/{} failed ({}): {}",
+            owner.namespace(),
+            owner.objectName(),
+            owner.container(),
+            owner.namespace(),
+            owner.pod(),
+            outcome.failure(),
+            outcome.detail());
+      }
+      if (pods.hasUid(owner.podUid())) {
+        String isolation = owner.isolation() == null ? owner.objectName() : owner.isolation();
+        ContainerEvents.reverted(
+                owner.namespace(), isolation, target, outcome.kind(), done.result())
+            .ifPresent(events::record);
+      }
+    }
+  }
+
+  /** What a container is isolated for, kept in its revert record. */
+  private static RecordOwner owner(CgroupIsolationNode object, ContainerTarget target) {
+    return new RecordOwner(
+        object.getMetadata().getUid(),
+        object.getMetadata().getNamespace(),
+        object.getMetadata().getName(),
+        isolationName(object),
+        target.podName(),
+        target.podUid(),
+        target.container(),
+        target.statusContainerId());
   }
 
   /** The CgroupIsolation behind a node object, for people reading its Events. */

@@ -159,6 +159,17 @@ public final class ContainerIsolator {
    *     IsolationFailedException#containerUnchanged()}
    */
   public IsolationOutcome isolate(ProcessIdentity target, boolean readOnly, boolean audit) {
+    return isolate(target, readOnly, audit, null);
+  }
+
+  /**
+   * Isolates a container as {@link #isolate(ProcessIdentity, boolean, boolean)} does, writing
+   * {@code owner} into its revert record.
+   *
+   * @param owner what the daemon isolates it for; null for the CLI
+   */
+  public IsolationOutcome isolate(
+      ProcessIdentity target, boolean readOnly, boolean audit, RecordOwner owner) {
     if (audit) {
       return outcome(plan(target, readOnly), true);
     }
@@ -173,7 +184,7 @@ public final class ContainerIsolator {
       observer.at(IsolationObserver.Step.PLANNED, target);
       Optional<RevertRecord> previous = store.read(target);
       try {
-        apply(target, plan, thread, () -> store.write(recordFor(target, plan, previous)));
+        apply(target, plan, thread, () -> store.write(recordFor(target, plan, previous, owner)));
       } catch (SwapFailedException e) {
         if (e.undoFailures().isEmpty()) {
           restore(target, previous);
@@ -514,6 +525,19 @@ public final class ContainerIsolator {
    */
   public static RevertRecord recordFor(
       ProcessIdentity target, IsolationPlan plan, Optional<RevertRecord> previous) {
+    return recordFor(target, plan, previous, null);
+  }
+
+  /**
+   * The record to write, with its owner. A record the CLI wrote first stays owner-less: the daemon
+   * must never revert on its own what a person isolated by hand. The CLI (null owner) keeps the
+   * daemon's owner; the daemon's latest owner replaces an earlier one.
+   */
+  public static RevertRecord recordFor(
+      ProcessIdentity target,
+      IsolationPlan plan,
+      Optional<RevertRecord> previous,
+      RecordOwner owner) {
     Map<String, RecordedMount> byMountPoint = new LinkedHashMap<>();
     previous.ifPresent(r -> r.mounts().forEach(m -> byMountPoint.put(m.mountPoint(), m)));
     for (MountChange change : plan.changes()) {
@@ -530,8 +554,20 @@ public final class ContainerIsolator {
               change.targetReadOnly()));
     }
     String createdAt = previous.map(RevertRecord::createdAt).orElse(Instant.now().toString());
+    RecordOwner recordOwner;
+    if (previous.isEmpty()) {
+      recordOwner = owner;
+    } else if (previous.get().owner() == null) {
+      recordOwner = null; // the CLI's (or written before owners existed): never adopted
+    } else {
+      recordOwner = owner == null ? previous.get().owner() : owner;
+    }
     return new RevertRecord(
-        target.pid(), target.startTime(), createdAt, List.copyOf(byMountPoint.values()));
+        target.pid(),
+        target.startTime(),
+        createdAt,
+        List.copyOf(byMountPoint.values()),
+        recordOwner);
   }
 
   private static IsolationOutcome outcome(IsolationPlan plan, boolean audit) {

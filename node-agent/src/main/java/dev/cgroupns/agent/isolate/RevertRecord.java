@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.isolate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,10 +11,22 @@ import java.util.List;
  * @param startTime its start time (with the PID, its identity)
  * @param createdAt when the record was first written (RFC 3339)
  * @param mounts one entry per replaced mount point
+ * @param owner what the daemon isolated the container for; null when the CLI wrote the record (and
+ *     in records written before owners existed, which therefore read as before)
  */
-public record RevertRecord(int pid, long startTime, String createdAt, List<RecordedMount> mounts) {
+public record RevertRecord(
+    int pid,
+    long startTime,
+    String createdAt,
+    List<RecordedMount> mounts,
+    @JsonInclude(JsonInclude.Include.NON_NULL) RecordOwner owner) {
   public RevertRecord {
     mounts = List.copyOf(mounts);
+  }
+
+  /** A record without owner, as the CLI writes it. */
+  public RevertRecord(int pid, long startTime, String createdAt, List<RecordedMount> mounts) {
+    this(pid, startTime, createdAt, mounts, null);
   }
 
   /**

@@ -111,6 +111,26 @@ public final class StateStore {
     }
   }
 
+  /**
+   * Every revert record in the directory that can be read and belongs to the process its file is
+   * named after. A record that cannot be read is left out (and left alone): nothing can be reverted
+   * from it anyway.
+   */
+  public List<RevertRecord> readAll() {
+    List<RevertRecord> records = new ArrayList<>();
+    for (ProcessIdentity process : identities()) {
+      if (!Files.exists(file(process, ".json"))) {
+        continue;
+      }
+      try {
+        read(process).ifPresent(records::add);
+      } catch (RuntimeException e) {
+        // unreadable or foreign: revert by hand (the CLI says why), never on a guess
+      }
+    }
+    return records;
+  }
+
   /** Replaces the record atomically and durably. */
   public void write(RevertRecord record) {
     ensureDir();
@@ -159,21 +179,7 @@ public final class StateStore {
    */
   public List<ProcessIdentity> removeStale(ProcFs procFs) {
     List<ProcessIdentity> removed = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return removed;
-    }
-    Set<ProcessIdentity> seen = new LinkedHashSet<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path file : files) {
-        Matcher m = STATE_FILE.matcher(file.getFileName().toString());
-        if (m.matches()) {
-          seen.add(new ProcessIdentity(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
-    for (ProcessIdentity process : seen) {
+    for (ProcessIdentity process : identities()) {
       if (procFs.isAlive(process)) {
         continue;
       }
@@ -188,6 +194,25 @@ public final class StateStore {
       }
     }
     return removed;
+  }
+
+  /** The processes that have a record or a lock file here. */
+  private Set<ProcessIdentity> identities() {
+    Set<ProcessIdentity> seen = new LinkedHashSet<>();
+    if (!Files.isDirectory(dir)) {
+      return seen;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        Matcher m = STATE_FILE.matcher(file.getFileName().toString());
+        if (m.matches()) {
+          seen.add(new ProcessIdentity(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    return seen;
   }
 
   /** The record file of a process (exists or not). */

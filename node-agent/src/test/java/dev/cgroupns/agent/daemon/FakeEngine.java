@@ -5,6 +5,7 @@ import dev.cgroupns.agent.daemon.engine.ContainerFacts;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome.Kind;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
+import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.api.v1alpha1.CgroupVersion;
 import dev.cgroupns.api.v1alpha1.MountState;
@@ -27,6 +28,10 @@ final class FakeEngine implements ContainerEngine {
 
   private final Map<String, ProcessIdentity> running = new HashMap<>();
   private final Map<ProcessIdentity, Boolean> isolatedReadOnly = new HashMap<>();
+
+  /** The owner each isolated container's record names; absent for the CLI's records. */
+  private final Map<ProcessIdentity, RecordOwner> owners = new HashMap<>();
+
   private final Set<ProcessIdentity> privateNamespace = new HashSet<>();
   private final Map<ProcessIdentity, FailureReason> failNext = new HashMap<>();
   private final List<String> calls = new ArrayList<>();
@@ -42,7 +47,34 @@ final class FakeEngine implements ContainerEngine {
     ProcessIdentity init = running.remove(containerId);
     if (init != null) {
       isolatedReadOnly.remove(init);
+      owners.remove(init);
     }
+  }
+
+  /** The container was isolated before this agent started: by the daemon for {@code owner}. */
+  synchronized void isolatedEarlier(String containerId, RecordOwner owner) {
+    ProcessIdentity init = running.get(containerId);
+    isolatedReadOnly.put(init, true);
+    if (owner != null) {
+      owners.put(init, owner);
+    }
+  }
+
+  /** The owner the container's record names, if any. */
+  synchronized RecordOwner owner(String containerId) {
+    return owners.get(running.get(containerId));
+  }
+
+  @Override
+  public synchronized List<OwnedIsolation> ownedIsolations() {
+    List<OwnedIsolation> owned = new ArrayList<>();
+    owners.forEach(
+        (init, owner) -> {
+          if (isolatedReadOnly.containsKey(init)) {
+            owned.add(new OwnedIsolation(init, owner));
+          }
+        });
+    return owned;
   }
 
   synchronized void givePrivateNamespace(String containerId) {
@@ -107,7 +139,7 @@ final class FakeEngine implements ContainerEngine {
 
   @Override
   public EngineOutcome isolate(
-      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe) {
+      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner) {
     CountDownLatch g = gate;
     if (g != null) {
       entered.countDown();
@@ -117,11 +149,11 @@ final class FakeEngine implements ContainerEngine {
         Thread.currentThread().interrupt();
       }
     }
-    return isolateNow(init, readOnly, audit);
+    return isolateNow(init, readOnly, audit, owner);
   }
 
   private synchronized EngineOutcome isolateNow(
-      ProcessIdentity init, boolean readOnly, boolean audit) {
+      ProcessIdentity init, boolean readOnly, boolean audit, RecordOwner owner) {
     calls.add((audit ? "audit:" : "isolate:") + idOf(init));
     if (!running.containsValue(init)) {
       return EngineOutcome.failed(FailureReason.ContainerVanished, null, null, "it exited");
@@ -141,7 +173,11 @@ final class FakeEngine implements ContainerEngine {
       return EngineOutcome.of(
           Kind.WOULD_CHANGE, (long) init.pid(), facts(null), "remount 9 cgroupfs mounts");
     }
+    boolean hadRecord = isolatedReadOnly.containsKey(init);
     isolatedReadOnly.put(init, readOnly);
+    if (!hadRecord && owner != null) {
+      owners.put(init, owner);
+    }
     return EngineOutcome.of(Kind.ISOLATED, (long) init.pid(), facts(readOnly), "");
   }
 
@@ -152,6 +188,7 @@ final class FakeEngine implements ContainerEngine {
     if (failure != null) {
       return EngineOutcome.failed(failure, (long) init.pid(), null, "injected failure");
     }
+    owners.remove(init);
     if (isolatedReadOnly.remove(init) == null) {
       return EngineOutcome.of(Kind.NOTHING_TO_REVERT, (long) init.pid(), null, "");
     }

@@ -103,6 +103,38 @@ class IsolationPlannerTest {
   }
 
   @Test
+  void theRecordKeepsWhoItWasIsolatedForButNeverAdoptsACliRecord() {
+    IsolationPlan plan = plan(containerMounts("/", "rw,relatime", ""), true);
+    RecordOwner first = owner("11111111-1111-1111-1111-111111111111");
+    RecordOwner second = owner("22222222-2222-2222-2222-222222222222");
+    RevertRecord cli = ContainerIsolator.recordFor(PROCESS, plan, Optional.empty());
+    RevertRecord daemons = ContainerIsolator.recordFor(PROCESS, plan, Optional.empty(), first);
+
+    assertThat(cli.owner()).isNull();
+    assertThat(daemons.owner()).isEqualTo(first);
+    // What a person isolated by hand stays theirs, even when the daemon re-isolates it.
+    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(cli), first).owner())
+        .isNull();
+    // The CLI re-isolating the daemon's container does not take it away from its object.
+    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(daemons), null).owner())
+        .isEqualTo(first);
+    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(daemons), second).owner())
+        .isEqualTo(second);
+  }
+
+  private static RecordOwner owner(String objectUid) {
+    return new RecordOwner(
+        objectUid,
+        "team",
+        "iso-node-a",
+        "iso",
+        "web-0",
+        "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa",
+        "app",
+        "containerd://" + "c".repeat(64));
+  }
+
+  @Test
   void aMountPointAKilledIsolationLeftEmptyGetsItsIsolatedMountAgain() {
     // Killed between detaching blkio's original and moving its replacement there: the record
     // names blkio, the container has nothing mounted there, the other hierarchies are isolated.

@@ -43,6 +43,88 @@ class StateStoreTest {
     assertThat(store.read(PROCESS)).isEmpty();
   }
 
+  private static final RecordOwner OWNER =
+      new RecordOwner(
+          "11111111-1111-1111-1111-111111111111",
+          "team",
+          "iso-node-a",
+          "iso",
+          "web-0",
+          "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa",
+          "app",
+          "containerd://" + "c".repeat(64));
+
+  @Test
+  void theDaemonsOwnerRoundTripsAndTheClisRecordHasNoOwnerField() throws Exception {
+    StateStore store = new StateStore(dir);
+    RevertRecord daemons = new RevertRecord(4242, 987654, "t", List.of(), OWNER);
+    RevertRecord clis = new RevertRecord(7, 8, "t", List.of());
+
+    store.write(daemons);
+    store.write(clis);
+
+    assertThat(store.read(PROCESS).orElseThrow().owner()).isEqualTo(OWNER);
+    assertThat(store.read(new ProcessIdentity(7, 8)).orElseThrow().owner()).isNull();
+    assertThat(Files.readString(dir.resolve("7-8.json"))).doesNotContain("owner");
+    assertThat(store.readAll()).containsExactlyInAnyOrder(daemons, clis);
+  }
+
+  @Test
+  void aRecordWrittenBeforeOwnersExistedReadsAsOwnerless() throws Exception {
+    StateStore store = new StateStore(dir);
+    Files.writeString(
+        store.recordFile(PROCESS),
+        "{\"pid\":4242,\"startTime\":987654,\"createdAt\":\"t\",\"mounts\":[]}");
+
+    assertThat(store.read(PROCESS)).contains(new RevertRecord(4242, 987654, "t", List.of()));
+  }
+
+  @Test
+  void readAllLeavesOutRecordsThatCannotBeReadOrNameAnotherProcess() throws Exception {
+    StateStore store = new StateStore(dir);
+    store.write(new RevertRecord(1, 2, "t", List.of()));
+    Files.move(dir.resolve("1-2.json"), store.recordFile(PROCESS));
+    Files.writeString(dir.resolve("5-6.json"), "{not json");
+    RevertRecord good = new RevertRecord(9, 9, "t", List.of(), OWNER);
+    store.write(good);
+
+    assertThat(store.readAll()).containsExactly(good);
+    assertThat(new StateStore(dir.resolve("missing")).readAll()).isEmpty();
+  }
+
+  @Test
+  void anOwnerWithAnInvalidPodUidOrContainerIdIsUnusable() {
+    assertThat(OWNER.validated()).contains(OWNER);
+    assertThat(
+            new RecordOwner(
+                    OWNER.objectUid(),
+                    "team",
+                    "iso-node-a",
+                    "iso",
+                    "web-0",
+                    "../../etc",
+                    "app",
+                    OWNER.statusContainerId())
+                .validated())
+        .isEmpty();
+    assertThat(
+            new RecordOwner(
+                    OWNER.objectUid(),
+                    "team",
+                    "iso-node-a",
+                    "iso",
+                    "web-0",
+                    OWNER.podUid(),
+                    "app",
+                    "containerd://abc")
+                .validated())
+        .isEmpty();
+    assertThat(
+            new RecordOwner("", "team", "iso-node-a", "iso", "web-0", OWNER.podUid(), "app", null)
+                .validated())
+        .isEmpty();
+  }
+
   @Test
   void aRecordUnderAnotherProcessesNameIsRefused() throws Exception {
     StateStore store = new StateStore(dir);

@@ -1,6 +1,8 @@
 package dev.cgroupns.agent.daemon.engine;
 
+import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,8 +23,11 @@ public interface ContainerEngine {
    * Isolates one container (or, with {@code audit}, reports what isolating it would change).
    * Calling it on a container that is already isolated changes nothing and says so: this is also
    * how drift is detected and repaired.
+   *
+   * @param owner what the container is isolated for, kept with its revert record
    */
-  EngineOutcome isolate(ProcessIdentity init, boolean readOnly, boolean audit, boolean describe);
+  EngineOutcome isolate(
+      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner);
 
   /** Puts back the cgroupfs mounts recorded when the container was isolated. */
   EngineOutcome revert(ProcessIdentity init);
@@ -32,6 +37,22 @@ public interface ContainerEngine {
    * periodically; never touches a container that runs.
    */
   default void removeStaleState() {}
+
+  /**
+   * The containers that run and whose revert record names an owner (the daemon isolated them for a
+   * node object). Records without owner, written by the CLI, are never listed.
+   */
+  default List<OwnedIsolation> ownedIsolations() {
+    return List.of();
+  }
+
+  /**
+   * A running container the daemon isolated, as its revert record says.
+   *
+   * @param init the container process the record is for (pid and start time checked alive)
+   * @param owner the node object and pod container it was isolated for, validated
+   */
+  record OwnedIsolation(ProcessIdentity init, RecordOwner owner) {}
 
   /** Running containers by ID. */
   interface Snapshot {

@@ -13,6 +13,8 @@ import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationFailedException;
 import dev.cgroupns.agent.isolate.IsolationObserver;
 import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.RecordOwner;
+import dev.cgroupns.agent.isolate.RevertRecord;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.kernel.KernelException;
 import dev.cgroupns.agent.kernel.NamespaceThreadTimeoutException;
@@ -21,6 +23,7 @@ import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,12 +102,33 @@ public final class KernelContainerEngine implements ContainerEngine {
   }
 
   @Override
+  public List<OwnedIsolation> ownedIsolations() {
+    List<OwnedIsolation> owned = new ArrayList<>();
+    for (RevertRecord record : store.readAll()) {
+      if (record.owner() == null) {
+        continue; // the CLI's: only a person reverts it
+      }
+      ProcessIdentity process = new ProcessIdentity(record.pid(), record.startTime());
+      if (!procFs.isAlive(process)) {
+        continue; // its mounts died with it; housekeeping removes the record
+      }
+      Optional<RecordOwner> owner = record.owner().validated();
+      if (owner.isEmpty()) {
+        LOG.warn("the revert record of {} names an unusable owner; left alone", process);
+        continue;
+      }
+      owned.add(new OwnedIsolation(process, owner.get()));
+    }
+    return owned;
+  }
+
+  @Override
   public EngineOutcome isolate(
-      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe) {
+      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner) {
     Long pid = (long) init.pid();
     IsolationOutcome outcome;
     try {
-      outcome = isolator.isolate(init, readOnly, audit);
+      outcome = isolator.isolate(init, readOnly, audit, owner);
     } catch (RuntimeException e) {
       return failure(e, pid, false);
     }

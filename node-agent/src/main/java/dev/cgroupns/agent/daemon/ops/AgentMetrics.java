@@ -15,6 +15,7 @@ import java.util.Map;
 public final class AgentMetrics {
   private final Counter isolations;
   private final Counter reverts;
+  private final Counter orphanReverts;
   private final Counter driftRepairs;
   private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
   private final Timer isolationLatency;
@@ -46,6 +47,12 @@ public final class AgentMetrics {
     reverts =
         Counter.builder("cgroupns.agent.reverts")
             .description("Containers whose original cgroupfs mounts the agent put back")
+            .register(registry);
+    orphanReverts =
+        Counter.builder("cgroupns.agent.reverts.orphaned")
+            .description(
+                "Containers reverted because their CgroupIsolationNode was deleted while the agent"
+                    + " did not watch (also counted in cgroupns.agent.reverts)")
             .register(registry);
     driftRepairs =
         Counter.builder("cgroupns.agent.drift.repairs")
@@ -99,6 +106,15 @@ public final class AgentMetrics {
 
   public void reverted() {
     reverts.increment();
+  }
+
+  /** A container reverted because the object it was isolated for vanished unseen. */
+  public void orphanReverted() {
+    orphanReverts.increment();
+  }
+
+  public double orphanRevertCount() {
+    return orphanReverts.count();
   }
 
   public void driftRepaired() {
