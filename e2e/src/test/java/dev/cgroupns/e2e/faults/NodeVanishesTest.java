@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The node's agent goes silent, then the node leaves the cluster. Deletion of a CgroupIsolation
  * waits for a silent agent only up to the revert timeout and says so; for a node that is gone it
- * does not wait at all; and what the silent agent left isolated can still be reverted once it is
- * back.
+ * does not wait at all; and what the silent agent left isolated is reverted by the agent itself
+ * once it is back, although it never saw the deletion.
  */
 class NodeVanishesTest {
 
@@ -60,13 +60,28 @@ class NodeVanishesTest {
         .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"))
         .satisfies(e -> assertThat(e.getMessage()).contains(E2eCluster.NODE));
     assertThat(events).noneMatch(e -> "Reverted".equals(e.getReason()));
-    // As the event warns: nobody reverted them, and nothing pretends otherwise.
+    // As the event warns: nobody reverted them while the agent was away, and nothing pretends so.
     assertThat(Mounts.states(cluster, pods, original))
         .allSatisfy((pod, state) -> assertThat(state).as(pod).isEqualTo(MountState.ISOLATED));
     assertThat(cluster.revertRecords()).hasSize(pods.size());
 
-    // 2. The agent is back: nothing is stuck, the containers can still be put back as they were.
+    // 2. The agent is back. It never saw the node object's deletion, but its revert records name
+    // an object that no longer exists: it reverts those containers and says so on each pod.
     cluster.startAgent();
+    E2eCluster.waiting("the returning agent to revert what the deleted isolation left")
+        .until(
+            () ->
+                Mounts.states(cluster, pods, original).values().stream()
+                        .allMatch(MountState.ORIGINAL::equals)
+                    && cluster.revertRecords().isEmpty());
+    for (E2ePod pod : pods) {
+      E2eCluster.waiting("a Reverted event on " + pod.name())
+          .until(
+              () -> cluster.eventsAbout(cluster.podObject(pod)),
+              list -> list.stream().anyMatch(e -> "Reverted".equals(e.getReason())));
+    }
+
+    // Nothing is stuck: the containers can be isolated again and put back as they were.
     cluster.apply(Isolations.selecting("again", LABELS));
     CgroupIsolation again = cluster.awaitReady("again");
     assertThat(again.getStatus().isolated).isEqualTo(pods.size());
