@@ -6,8 +6,12 @@ import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
 import static dev.cgroupns.agent.runc.RuncFixture.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.inspect.ContainerInspector;
+import dev.cgroupns.agent.isolate.ContainerIsolator;
+import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
@@ -23,6 +27,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,5 +125,50 @@ class DaemonRuncTest {
 
     assertThat(reverted.getStatus().containers.get(0).phase).isEqualTo(ContainerPhase.Reverted);
     assertThat(inspector.inspect(identity(restarted)).exposesMore()).isTrue();
+  }
+
+  /**
+   * The node object is deleted while the agent is down (the operator's revert timeout, or a forced
+   * deletion): the restarted agent reverts what it had isolated for it, from the owner its revert
+   * record names, and leaves alone a container a person isolated with the CLI in the same state
+   * directory.
+   */
+  @Test
+  void aRestartedAgentRevertsWhatAnObjectDeletedMeanwhileIsolatedButNotTheClis() {
+    DemoContainer daemons = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer clis = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
+    StateStore store = new StateStore(runc.workDir().resolve("state"));
+    ContainerIsolator cli =
+        ContainerIsolator.create(
+            procFs, CgroupLayout.detect(procFs, Path.of("/sys/fs/cgroup")), store);
+    assertThat(cli.isolate(identity(clis), true, false).result())
+        .isEqualTo(IsolationOutcome.Result.ISOLATED);
+    Pod pod = fx.create(runningPod("team", "app", NODE, daemons.containerId()));
+    CgroupIsolationNode object = fx.create(nodeObject("team", "app-node-a", NODE, pod));
+    fx.start();
+    fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 1);
+    assertThat(store.read(identity(daemons)).orElseThrow().owner().objectUid())
+        .isEqualTo(object.getMetadata().getUid());
+    assertThat(store.read(identity(clis)).orElseThrow().owner()).isNull();
+
+    fx.stopDaemon();
+    fx.api.client().resource(fx.get(object)).withGracePeriod(0).delete();
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> fx.get(object) == null);
+    assertThat(inspector.inspect(identity(daemons)).exposesMore()).isFalse();
+    fx.start();
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> inspector.inspect(identity(daemons)).exposesMore());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> store.read(identity(daemons)).isEmpty());
+    assertThat(fx.registry.get("cgroupns.agent.reverts.orphaned").counter().count()).isEqualTo(1.0);
+    // The CLI's container: untouched, still isolated, its record kept for a person to revert.
+    assertThat(inspector.inspect(identity(clis)).exposesMore()).isFalse();
+    assertThat(store.read(identity(clis))).isPresent();
+    assertThat(cli.revert(identity(clis), false).result())
+        .isEqualTo(IsolationOutcome.Result.REVERTED);
   }
 }
