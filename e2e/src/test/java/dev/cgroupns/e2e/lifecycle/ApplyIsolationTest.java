@@ -25,8 +25,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,21 +32,7 @@ import org.junit.jupiter.api.Test;
  * counters add up, the operator announces it, and for every selected container the status shows
  * what that container really sees, read from inside it.
  */
-class ApplyIsolationTest {
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class ApplyIsolationTest extends ClusterPerTest {
   @Test
   void becomesReadyAndTheStatusShowsWhatEachSelectedContainerSees() {
     List<E2ePod> web = cluster.startPods("web", 2, WEB);

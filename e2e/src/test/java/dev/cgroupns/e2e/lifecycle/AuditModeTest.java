@@ -11,36 +11,19 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
-import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Audit first, then Enforce, as the samples suggest: Audit reports, per container, the exposure it
  * sees and changes nothing; switching the same resource to Enforce isolates.
  */
-class AuditModeTest {
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class AuditModeTest extends ClusterPerTest {
   @Test
   void auditReportsTheExposureAndChangesNothingThenEnforceIsolates() {
     List<E2ePod> pods = cluster.startPods("web", 2, WEB);

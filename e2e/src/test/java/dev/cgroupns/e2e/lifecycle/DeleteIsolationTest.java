@@ -11,29 +11,13 @@ import dev.cgroupns.sandbox.demo.ContainerView;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Deleting a CgroupIsolation: the agent reverts every container, the operator then removes the node
  * objects and releases its finalizer, and nothing of the isolation is left on the node.
  */
-class DeleteIsolationTest {
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class DeleteIsolationTest extends ClusterPerTest {
   @Test
   void everyContainerIsRevertedAndTheFinalizerReleased() {
     List<E2ePod> pods = cluster.startPods("web", 2, WEB);

@@ -13,9 +13,6 @@ import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,21 +20,7 @@ import org.junit.jupiter.api.Test;
  * skipped, with an Event on the pod saying how to include it; spec.hostCgroupfsPods: Include then
  * isolates it like any other.
  */
-class HostCgroupfsPodsTest {
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class HostCgroupfsPodsTest extends ClusterPerTest {
   @Test
   void aPodMountingTheHostCgroupfsIsSkippedUntilExplicitlyIncluded() {
     E2ePod plain = cluster.startPod("web-0", WEB);

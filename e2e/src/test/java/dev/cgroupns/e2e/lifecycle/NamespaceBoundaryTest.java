@@ -11,30 +11,14 @@ import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A CgroupIsolation acts only on pods of its own namespace: one in another namespace whose selector
  * matches the pods' labels selects nothing, instructs no agent and changes no container.
  */
-class NamespaceBoundaryTest {
+class NamespaceBoundaryTest extends ClusterPerTest {
   private static final String OTHER_NAMESPACE = "team-b";
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
 
   @Test
   void anIsolationInAnotherNamespaceLeavesThesePodsAlone() {

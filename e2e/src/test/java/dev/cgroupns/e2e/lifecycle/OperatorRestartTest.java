@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.PodSelector;
-import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,20 +18,7 @@ import org.junit.jupiter.api.Test;
  * (the deselected pod is reverted) and a deletion still reverts and releases the finalizer. The
  * containers stay as they were meanwhile.
  */
-class OperatorRestartTest {
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class OperatorRestartTest extends ClusterPerTest {
   @Test
   void changesMadeWhileTheOperatorIsDownConvergeWhenItIsBack() throws Exception {
     E2ePod kept = cluster.startPod("web-a", Map.of("app", "web", "tier", "a"));

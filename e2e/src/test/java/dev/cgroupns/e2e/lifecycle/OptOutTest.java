@@ -11,30 +11,13 @@ import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The documented opt-out annotation wins over any selector: an opted-out pod is never isolated, and
  * a pod that opts out later is reverted.
  */
-class OptOutTest {
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class OptOutTest extends ClusterPerTest {
   @Test
   void anOptedOutPodIsLeftAloneAndOneThatOptsOutLaterIsReverted() {
     E2ePod optedOut = cluster.startPod("web-0", WEB);

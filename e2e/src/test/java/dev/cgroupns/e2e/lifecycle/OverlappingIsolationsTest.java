@@ -9,34 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
-import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two CgroupIsolations select the same pod: both report it isolated, deleting one leaves it
  * isolated for the other, and only deleting the last one reverts it.
  */
-class OverlappingIsolationsTest {
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class OverlappingIsolationsTest extends ClusterPerTest {
   @Test
   void deletingOneOfTwoIsolationsOfAPodKeepsItIsolatedUntilTheLastIsGone() {
     E2ePod pod = cluster.startPod("web-0", Map.of("app", "web", "team", "a"));

@@ -8,35 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
-import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Pods come and go under an applied CgroupIsolation: a matching pod created after it became Ready
  * is isolated too, and a pod that is deleted leaves the instructions and the counts.
  */
-class PodChurnTest {
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class PodChurnTest extends ClusterPerTest {
   @Test
   void aPodCreatedLaterIsIsolatedAndADeletedPodLeavesTheCounts() {
     E2ePod first = cluster.startPod("web-0", WEB);

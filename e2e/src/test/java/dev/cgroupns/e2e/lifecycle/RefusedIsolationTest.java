@@ -4,16 +4,12 @@ import static dev.cgroupns.e2e.lifecycle.ViewAssertions.seesTheHostViewAgain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
-import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import io.fabric8.kubernetes.api.model.Condition;
-import java.util.Map;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,21 +17,7 @@ import org.junit.jupiter.api.Test;
  * operator's setting does not permit): Stalled with the reason where the user looks, a Warning
  * Event, and nothing applied to any container.
  */
-class RefusedIsolationTest {
-  private static final Map<String, String> WEB = Map.of("app", "web");
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class RefusedIsolationTest extends ClusterPerTest {
   @Test
   void readWriteWithoutTheClusterSettingIsStalledWarnedAndChangesNothing() {
     E2ePod pod = cluster.startPod("web-0", WEB);

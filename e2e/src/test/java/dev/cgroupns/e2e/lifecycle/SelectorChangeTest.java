@@ -16,8 +16,6 @@ import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,20 +23,7 @@ import org.junit.jupiter.api.Test;
  * (their containers see what the runtime gave them again), the others stay isolated, and the status
  * counts only what is still selected, for the new generation.
  */
-class SelectorChangeTest {
-
-  private E2eCluster cluster;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = E2eCluster.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class SelectorChangeTest extends ClusterPerTest {
   @Test
   void deselectedPodsAreRevertedAndTheOthersStayIsolated() {
     E2ePod kept = cluster.startPod("web-a", Map.of("app", "web", "tier", "a"));
