@@ -1,16 +1,12 @@
 package dev.cgroupns.e2e.bench;
 
+import dev.cgroupns.e2e.harness.ChildJvm;
 import dev.cgroupns.operator.OperatorMain;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The operator as its container runs it, in a child JVM: {@link OperatorMain} with the Deployment's
@@ -19,14 +15,11 @@ import java.util.concurrent.TimeUnit;
  * endpoint has no SelfSubjectRulesReview, which JOSDK calls before it elects) and the health
  * endpoint takes any free port. Output goes to a log file.
  */
-public final class OperatorProcess implements AutoCloseable {
-  private final Process process;
-  private final Path log;
+public final class OperatorProcess extends ChildJvm {
   private final int healthPort;
 
   private OperatorProcess(Process process, Path log, int healthPort) {
-    this.process = process;
-    this.log = log;
+    super(process, log, "the operator");
     this.healthPort = healthPort;
   }
 
@@ -42,7 +35,7 @@ public final class OperatorProcess implements AutoCloseable {
       Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaBinary());
     command.add(deployment.maxRamFlag());
     command.addAll(extraJvmFlags);
     command.addAll(List.of("-cp", classpath, OperatorMain.class.getName()));
@@ -65,46 +58,6 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** Whether /readyz answers 200: started, and every informer synced. */
   public boolean ready() {
-    try {
-      HttpURLConnection c =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + healthPort + "/readyz").toURL().openConnection();
-      c.setConnectTimeout(1000);
-      c.setReadTimeout(1000);
-      try {
-        return c.getResponseCode() == 200;
-      } finally {
-        c.disconnect();
-      }
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  public long pid() {
-    return process.pid();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  public Path log() {
-    return log;
-  }
-
-  /** SIGTERM (the operator shuts down gracefully), then SIGKILL after 30 s. */
-  @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    return get(healthPort, "/readyz").map(r -> r.statusCode() == 200).orElse(false);
   }
 }

@@ -3,11 +3,6 @@ package dev.cgroupns.e2e.harness;
 import dev.cgroupns.agent.cli.NodeAgentMain;
 import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +21,7 @@ import java.util.regex.Pattern;
  * node problem would. It finds the API through a kubeconfig written for the endpoint and its node
  * through {@code NODE_NAME}, like the DaemonSet pod; its output goes to a log file.
  */
-public final class AgentProcess implements AutoCloseable {
+public final class AgentProcess extends ChildJvm {
 
   /** The agent's User-Agent header, so the endpoint's fault rules can tell it from the operator. */
   public static final String USER_AGENT = "cgroup-isolation-node-agent/e2e";
@@ -34,13 +29,10 @@ public final class AgentProcess implements AutoCloseable {
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)$");
 
-  private final Process process;
-  private final Path log;
   private final int metricsPort;
 
   private AgentProcess(Process process, Path log, int metricsPort) {
-    this.process = process;
-    this.log = log;
+    super(process, log, "the agent");
     this.metricsPort = metricsPort;
   }
 
@@ -67,7 +59,7 @@ public final class AgentProcess implements AutoCloseable {
     int metricsPort = freePort();
     List<String> command =
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            javaBinary(),
             // A short-lived test JVM: quick start matters more than peak speed.
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
@@ -94,50 +86,16 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(builder.start(), log, metricsPort);
   }
 
-  public long pid() {
-    return process.pid();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  public Path log() {
-    return log;
-  }
-
-  /** SIGKILL: no shutdown hook runs, the pass in flight stops wherever it is. */
-  public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("the agent (pid " + pid() + ") survived SIGKILL for 30 s");
-    }
-  }
-
   /**
    * The value of one series of the agent's Prometheus metrics, summed over its labels; empty while
    * the agent does not serve it (not up yet, or no such series).
    */
   public OptionalDouble metric(String name) {
-    String text;
-    try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-                      .timeout(Duration.ofSeconds(5))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        return OptionalDouble.empty();
-      }
-      text = response.body();
-    } catch (IOException e) {
-      return OptionalDouble.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Optional<HttpResponse<String>> response = get(metricsPort, "/metrics");
+    if (response.isEmpty() || response.get().statusCode() != 200) {
       return OptionalDouble.empty();
     }
+    String text = response.get().body();
     double sum = 0;
     boolean found = false;
     for (String line : text.split("\n")) {
@@ -152,7 +110,7 @@ public final class AgentProcess implements AutoCloseable {
 
   /** The last lines of the agent's log, for failure messages. */
   public String logTail(int lines) {
-    return tail(log, lines);
+    return tail(log(), lines);
   }
 
   static String tail(Path log, int lines) {
@@ -161,25 +119,6 @@ public final class AgentProcess implements AutoCloseable {
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  /**
-   * SIGTERM, as the kubelet stops a pod: the agent finishes its pass and exits; SIGKILL after 30 s.
-   */
-  @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      kill();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
