@@ -406,6 +406,20 @@ public final class E2eCluster implements AutoCloseable {
     return awaitIsolation(name, IsolationConditions::readyForCurrentGeneration);
   }
 
+  /**
+   * Waits until a generation newer than {@code earlier}'s is Ready for that generation and {@code
+   * also} holds: what a test waits for after it changed the spec.
+   */
+  public CgroupIsolation awaitReadyAfter(CgroupIsolation earlier, Predicate<CgroupIsolation> also) {
+    long generation = earlier.getMetadata().getGeneration();
+    return awaitIsolation(
+        earlier.getMetadata().getName(),
+        i ->
+            i.getMetadata().getGeneration() > generation
+                && IsolationConditions.readyForCurrentGeneration(i)
+                && also.test(i));
+  }
+
   /** Waits until the CgroupIsolation is gone (its finalizer released). */
   public void awaitGone(String name) {
     waiting("CgroupIsolation " + name + " to be gone").until(() -> isolation(name) == null);

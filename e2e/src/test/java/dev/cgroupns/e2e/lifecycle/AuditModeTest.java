@@ -58,12 +58,7 @@ class AuditModeTest extends ClusterPerTest {
           i.getSpec().mode = IsolationMode.Enforce;
           return i;
         });
-    CgroupIsolation enforced =
-        cluster.awaitIsolation(
-            "web",
-            i ->
-                i.getMetadata().getGeneration() > audited.getMetadata().getGeneration()
-                    && IsolationConditions.readyForCurrentGeneration(i));
+    CgroupIsolation enforced = cluster.awaitReadyAfter(audited, i -> true);
 
     assertThat(IsolationConditions.condition(enforced, "Ready").orElseThrow().getReason())
         .isEqualTo("Isolated");

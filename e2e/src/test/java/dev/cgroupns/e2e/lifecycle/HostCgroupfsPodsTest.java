@@ -8,7 +8,6 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.HostCgroupfsPolicy;
 import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
-import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -54,12 +53,7 @@ class HostCgroupfsPodsTest extends ClusterPerTest {
           return i;
         });
     CgroupIsolation included =
-        cluster.awaitIsolation(
-            "web",
-            i ->
-                i.getMetadata().getGeneration() > ready.getMetadata().getGeneration()
-                    && IsolationConditions.readyForCurrentGeneration(i)
-                    && Integer.valueOf(2).equals(i.getStatus().isolated));
+        cluster.awaitReadyAfter(ready, i -> Integer.valueOf(2).equals(i.getStatus().isolated));
 
     assertThat(included.getStatus().matched).isEqualTo(2);
     seesOnlyItsOwnSubtree(monitor, cluster.seenBy(monitor), monitorBefore);

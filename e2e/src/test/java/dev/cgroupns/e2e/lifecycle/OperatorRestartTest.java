@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.PodSelector;
 import dev.cgroupns.e2e.harness.E2ePod;
-import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import java.util.Map;
@@ -40,12 +39,7 @@ class OperatorRestartTest extends ClusterPerTest {
     cluster.startOperator();
 
     CgroupIsolation narrowed =
-        cluster.awaitIsolation(
-            "web",
-            i ->
-                i.getMetadata().getGeneration() > first.getMetadata().getGeneration()
-                    && IsolationConditions.readyForCurrentGeneration(i)
-                    && Integer.valueOf(1).equals(i.getStatus().matched));
+        cluster.awaitReadyAfter(first, i -> Integer.valueOf(1).equals(i.getStatus().matched));
     assertThat(narrowed.getStatus().isolated).isEqualTo(1);
     seesTheHostViewAgain(dropped, cluster.seenBy(dropped), droppedBefore);
     seesOnlyItsOwnSubtree(kept, cluster.seenBy(kept), keptBefore);

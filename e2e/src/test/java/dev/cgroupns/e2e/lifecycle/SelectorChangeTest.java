@@ -42,12 +42,7 @@ class SelectorChangeTest extends ClusterPerTest {
           return i;
         });
     CgroupIsolation narrowed =
-        cluster.awaitIsolation(
-            "web",
-            i ->
-                i.getMetadata().getGeneration() > first.getMetadata().getGeneration()
-                    && IsolationConditions.readyForCurrentGeneration(i)
-                    && Integer.valueOf(1).equals(i.getStatus().matched));
+        cluster.awaitReadyAfter(first, i -> Integer.valueOf(1).equals(i.getStatus().matched));
 
     assertThat(narrowed.getStatus().isolated).isEqualTo(1);
     assertThat(narrowed.getStatus().failed).isZero();
@@ -90,12 +85,7 @@ class SelectorChangeTest extends ClusterPerTest {
           i.getSpec().podSelector = new PodSelector(Map.of("app", "nothing-has-this"), null);
           return i;
         });
-    CgroupIsolation empty =
-        cluster.awaitIsolation(
-            "web",
-            i ->
-                i.getMetadata().getGeneration() > first.getMetadata().getGeneration()
-                    && IsolationConditions.readyForCurrentGeneration(i));
+    CgroupIsolation empty = cluster.awaitReadyAfter(first, i -> true);
 
     assertThat(IsolationConditions.condition(empty, "Ready").orElseThrow().getReason())
         .isEqualTo("NoMatchingPods");

@@ -53,36 +53,6 @@ public record DaemonConfig(
     }
   }
 
-  /** The same settings with the default parallelism. */
-  public DaemonConfig(
-      String nodeName,
-      String podNamespace,
-      String podName,
-      Path procRoot,
-      Path cgroupRoot,
-      Path stateDir,
-      int metricsPort,
-      Duration resyncInterval,
-      Duration heartbeat,
-      Duration batchDelay,
-      RetryPolicy writeRetry,
-      Duration shutdownTimeout) {
-    this(
-        nodeName,
-        podNamespace,
-        podName,
-        procRoot,
-        cgroupRoot,
-        stateDir,
-        metricsPort,
-        resyncInterval,
-        heartbeat,
-        batchDelay,
-        DEFAULT_PARALLELISM,
-        writeRetry,
-        shutdownTimeout);
-  }
-
   /**
    * Containers isolated at once. Each isolation mostly waits on the kernel (unmounts wait for RCU
    * grace periods), so a few in parallel shorten a pass over a full node even on two cores.

@@ -2,7 +2,6 @@ package dev.cgroupns.sandbox.system;
 
 import dev.cgroupns.agent.daemon.DaemonConfig;
 import dev.cgroupns.agent.daemon.NodeAgentDaemon;
-import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.operator.IsolationOperator;
 import dev.cgroupns.operator.config.OperatorSettings;
@@ -87,7 +86,8 @@ public final class InProcessControlPlane implements ControlPlane {
             defaults.resyncInterval(),
             defaults.heartbeat(),
             defaults.batchDelay(),
-            RetryPolicy.DEFAULT,
+            defaults.parallelism(),
+            defaults.writeRetry(),
             defaults.shutdownTimeout());
     KernelContainerEngine engine =
         KernelContainerEngine.create(PROC, CGROUPFS, stateDir, (int) ProcessHandle.current().pid());
