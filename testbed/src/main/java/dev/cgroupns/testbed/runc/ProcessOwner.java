@@ -14,7 +14,11 @@ public record ProcessOwner(long pid, long startTime) {
   private static final Path PROC = Path.of("/proc");
 
   public static ProcessOwner self() {
-    long pid = ProcessHandle.current().pid();
+    return of(ProcessHandle.current().pid());
+  }
+
+  /** The process {@code pid} as it is now (start time -1 when it is already gone). */
+  public static ProcessOwner of(long pid) {
     return new ProcessOwner(pid, statFields(pid).map(f -> Long.parseLong(f[19])).orElse(-1L));
   }
 
