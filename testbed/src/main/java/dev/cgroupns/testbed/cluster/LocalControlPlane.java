@@ -49,6 +49,7 @@ public final class LocalControlPlane implements AutoCloseable {
   private String serverUrl;
   private Path adminKubeconfig;
   private KubernetesClient admin;
+  private AuditLog auditLog;
 
   private LocalControlPlane(KubeBinaries binaries, Path runDir, Consumer<String> progress) {
     this.binaries = binaries;
@@ -125,6 +126,13 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--log-level=warn"),
             runDir));
 
+    Path auditPolicy = runDir.resolve("audit-policy.yaml");
+    try {
+      Files.writeString(auditPolicy, AuditLog.POLICY);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    auditLog = new AuditLog(runDir.resolve("audit.log"));
     int apiPort = FreePorts.next();
     serverUrl = "https://127.0.0.1:" + apiPort;
     processes.add(
@@ -152,6 +160,9 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--kubelet-certificate-authority=" + pki.caFile(),
                 "--kubelet-client-certificate=" + kubeletClient.certificate(),
                 "--kubelet-client-key=" + kubeletClient.key(),
+                "--audit-policy-file=" + auditPolicy,
+                "--audit-log-path=" + runDir.resolve("audit.log"),
+                "--audit-log-format=json",
                 "--profiling=false"),
             runDir));
 
@@ -237,6 +248,11 @@ public final class LocalControlPlane implements AutoCloseable {
   /** A client of the cluster admin, shared (do not close it). */
   public KubernetesClient adminClient() {
     return admin;
+  }
+
+  /** The API server's record of every request it answered. */
+  public AuditLog auditLog() {
+    return auditLog;
   }
 
   /** The binaries this control plane runs (kubectl among them). */

@@ -1,0 +1,102 @@
+package dev.cgroupns.testbed.cluster;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Installs the project's own manifests (manifests/base, rendered by kubectl's kustomize) into a
+ * local control plane, as a user's {@code kubectl apply --server-side -k} would, but without the
+ * operator Deployment and the agent DaemonSet: tests run those two themselves, with the same
+ * service accounts, RBAC and admission policy that a cluster gets.
+ */
+public final class ProjectInstall {
+
+  /** The workloads a test runs itself. */
+  static final Set<String> WORKLOADS = Set.of("Deployment", "DaemonSet");
+
+  public static final String SYSTEM_NAMESPACE = "cgroup-isolation-system";
+  public static final String OPERATOR_ACCOUNT = "cgroup-isolation-operator";
+  public static final String AGENT_ACCOUNT = "cgroup-isolation-node-agent";
+
+  private static final String FIELD_MANAGER = "cgroupns-tests";
+
+  private ProjectInstall() {}
+
+  /**
+   * Applies everything of {@code manifests/base} but the workloads and waits until the CRDs are
+   * established.
+   *
+   * @return the kinds and names applied, in order
+   */
+  public static List<String> installBase(LocalControlPlane cluster, Path checkout) {
+    String rendered =
+        kustomize(cluster.binaries().path("kubectl"), checkout.resolve("manifests/base"));
+    KubernetesClient client = cluster.adminClient();
+    List<String> applied = new ArrayList<>();
+    List<HasMetadata> items =
+        client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items();
+    for (HasMetadata item : items) {
+      if (WORKLOADS.contains(item.getKind())) {
+        continue;
+      }
+      client.resource(item).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      applied.add(item.getKind() + "/" + item.getMetadata().getName());
+      if (item instanceof CustomResourceDefinition crd) {
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .waitUntilCondition(ProjectInstall::established, 60, TimeUnit.SECONDS);
+      }
+    }
+    return applied;
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** What {@code kubectl kustomize dir} prints. */
+  static String kustomize(Path kubectl, Path dir) {
+    try {
+      Path stderr = Files.createTempFile("kustomize", ".err");
+      try {
+        Process process =
+            new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(stderr.toFile())
+                .start();
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+          process.destroyForcibly();
+          throw new IllegalStateException(
+              "kubectl kustomize " + dir + " failed: " + Files.readString(stderr));
+        }
+        return new String(out, StandardCharsets.UTF_8);
+      } finally {
+        Files.deleteIfExists(stderr);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
