@@ -27,7 +27,9 @@ import java.util.function.UnaryOperator;
  */
 public final class DemoPods {
 
+  /** The sandbox's namespace for its demo pods. */
   public static final String NAMESPACE = "default";
+
   public static final String CONTAINER_NAME = "app";
   public static final Map<String, String> LABELS = Map.of("app", "demo");
 
@@ -37,11 +39,23 @@ public final class DemoPods {
   private final KubernetesClient client;
   private final RuncRuntime runtime;
   private final String nodeName;
+  private final String namespace;
 
+  /** Demo pods in the sandbox's {@link #NAMESPACE}. */
   public DemoPods(KubernetesClient client, RuncRuntime runtime, String nodeName) {
+    this(client, runtime, nodeName, NAMESPACE);
+  }
+
+  public DemoPods(KubernetesClient client, RuncRuntime runtime, String nodeName, String namespace) {
     this.client = client;
     this.runtime = runtime;
     this.nodeName = nodeName;
+    this.namespace = namespace;
+  }
+
+  /** Where the pods are made. */
+  public String namespace() {
+    return namespace;
   }
 
   /** The Node object the pods run on, Ready, as kubelet would register it. */
@@ -121,7 +135,7 @@ public final class DemoPods {
     Pod created =
         client
             .pods()
-            .inNamespace(NAMESPACE)
+            .inNamespace(namespace)
             .resource(podSpec.apply(podObject(name, labels, spec.hostCgroupfs())))
             .create();
     String uid = created.getMetadata().getUid();
@@ -129,7 +143,7 @@ public final class DemoPods {
     started.accept(container);
     client
         .pods()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .resource(withRunningStatus(created, container))
         .updateStatus();
     return container;
@@ -145,7 +159,7 @@ public final class DemoPods {
    */
   public DemoContainer restart(
       String podName, DemoContainer current, Consumer<DemoContainer> started) {
-    Pod pod = client.pods().inNamespace(NAMESPACE).withName(podName).get();
+    Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
     if (pod == null || !pod.getMetadata().getUid().equals(current.podUid())) {
       throw new IllegalArgumentException(
           "pod " + podName + " does not hold container " + current.name());
@@ -158,7 +172,7 @@ public final class DemoPods {
     started.accept(next);
     client
         .pods()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .resource(withRestartedContainer(pod, next.containerId(), now()))
         .updateStatus();
     return next;
@@ -173,7 +187,7 @@ public final class DemoPods {
 
   /** Deletes one Pod object at once, as kubelet does once its containers are gone. */
   public void deletePod(String name) {
-    client.pods().inNamespace(NAMESPACE).withName(name).withGracePeriod(0).delete();
+    client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
   }
 
   /**
@@ -228,11 +242,16 @@ public final class DemoPods {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
-        .withNamespace(NAMESPACE)
+        .withNamespace(namespace)
         .withLabels(labels)
         .endMetadata()
         .withNewSpec()
         .withNodeName(nodeName)
+        // No kubelet renews this node's lease, so the node lifecycle controller taints it
+        // unreachable; a real pod would be evicted after five minutes, these stay.
+        .addNewToleration()
+        .withOperator("Exists")
+        .endToleration()
         .addNewContainer()
         .withName(CONTAINER_NAME)
         .withImage("busybox:1.36")

@@ -37,6 +37,9 @@ public final class LocalControlPlane implements AutoCloseable {
   /** The service network; the API server's in-cluster address is its first address. */
   public static final String SERVICE_CIDR = "10.96.0.0/24";
 
+  /** The user of {@link #adminClient()}, in group {@code system:masters}. */
+  public static final String ADMIN_USER = "cgroupns-test-admin";
+
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   private static LocalControlPlane shared;
@@ -167,8 +170,7 @@ public final class LocalControlPlane implements AutoCloseable {
             runDir));
 
     adminKubeconfig =
-        writeKubeconfig(
-            "admin", pki.client("admin", "cgroupns-test-admin", List.of("system:masters")));
+        writeKubeconfig("admin", pki.client("admin", ADMIN_USER, List.of("system:masters")));
     admin = new KubernetesClientBuilder().withConfig(adminConfig()).build();
     awaitTrue("kube-apiserver /readyz", this::apiServerReady);
 
@@ -233,6 +235,11 @@ public final class LocalControlPlane implements AutoCloseable {
   /** The cluster's CA certificate in PEM (servers' certificates and client certificates). */
   public String caPem() {
     return pki.caPem();
+  }
+
+  /** The cluster's CA certificate file. */
+  public Path caFile() {
+    return pki.caFile();
   }
 
   /** A kubeconfig for kubectl as cluster admin ({@code system:masters}). */
