@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,7 +63,10 @@ public final class PodIdentities {
             .endContainer()
             .endSpec()
             .build();
-    cluster.adminClient().resource(pod).createOr(NonDeletingOperation::update);
+    // A pod's spec cannot change: one that exists already (a token for the same node again) stays.
+    if (cluster.adminClient().resource(pod).get() == null) {
+      cluster.adminClient().resource(pod).create();
+    }
   }
 
   /** A pod name for a node's agent: short and unique even for 253-character node names. */

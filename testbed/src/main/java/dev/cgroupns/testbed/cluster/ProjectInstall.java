@@ -30,7 +30,11 @@ public final class ProjectInstall {
   public static final String OPERATOR_ACCOUNT = "cgroup-isolation-operator";
   public static final String AGENT_ACCOUNT = "cgroup-isolation-node-agent";
 
-  private static final String FIELD_MANAGER = "cgroupns-tests";
+  /**
+   * kubectl's own field manager: a test that later runs {@code kubectl apply --server-side} on the
+   * same control plane then owns the same fields and meets no conflict.
+   */
+  private static final String FIELD_MANAGER = "kubectl";
 
   private ProjectInstall() {}
 
