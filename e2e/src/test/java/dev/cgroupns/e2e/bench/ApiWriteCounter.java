@@ -1,8 +1,8 @@
 package dev.cgroupns.e2e.bench;
 
-import dev.cgroupns.sandbox.apiserver.fault.Fault;
-import dev.cgroupns.sandbox.apiserver.fault.FaultRule;
-import dev.cgroupns.sandbox.apiserver.fault.FaultRules;
+import dev.cgroupns.testbed.kube.faults.Fault;
+import dev.cgroupns.testbed.kube.faults.FaultRule;
+import dev.cgroupns.testbed.kube.faults.FaultRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.cgroupns.sandbox.apiserver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cgroupns.sandbox.apiserver.fault.FaultRules;
+import dev.cgroupns.testbed.kube.faults.FaultRules;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

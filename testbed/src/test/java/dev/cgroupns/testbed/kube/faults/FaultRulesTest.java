@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.apiserver.fault;
+package dev.cgroupns.testbed.kube.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

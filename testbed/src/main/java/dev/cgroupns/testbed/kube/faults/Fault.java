@@ -1,4 +1,4 @@
-package dev.cgroupns.sandbox.apiserver.fault;
+package dev.cgroupns.testbed.kube.faults;
 
 import java.time.Duration;
 import java.util.Objects;

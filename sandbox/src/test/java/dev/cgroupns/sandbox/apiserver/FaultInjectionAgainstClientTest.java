@@ -1,9 +1,10 @@
-package dev.cgroupns.sandbox.apiserver.fault;
+package dev.cgroupns.sandbox.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
+import dev.cgroupns.testbed.kube.faults.Fault;
+import dev.cgroupns.testbed.kube.faults.FaultRule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.Config;
