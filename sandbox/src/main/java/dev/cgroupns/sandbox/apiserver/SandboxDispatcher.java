@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cgroupns.testbed.kube.faults.Fault;
+import dev.cgroupns.testbed.kube.faults.FaultRule;
 import dev.cgroupns.testbed.kube.faults.FaultRules;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * patches, HTTP watches). Everything else goes to the store unchanged.
  *
  * <p>Tests may program faults ({@link FaultRules}): a matching request is then answered with an
- * error, or late. With no rule set, no request is affected.
+ * error, or late. With no rule set, no request is affected. Watch faults (dropped, expired) are
+ * refused: they are the testbed's fault proxy's, in front of a real API server.
  */
 public final class SandboxDispatcher extends Dispatcher {
 
@@ -71,7 +73,19 @@ public final class SandboxDispatcher extends Dispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    Optional<Fault> fault = faults.take(request.getMethod(), request.getPath(), request::getHeader);
+    Optional<Fault> fault =
+        faults
+            .take(request.getMethod(), request.getPath(), request::getHeader)
+            .map(FaultRule::fault);
+    if (fault.isPresent() && fault.get().onlyForWatches()) {
+      // Refused loudly: ignoring it would leave a test waiting for a cut that never comes.
+      return status(
+          500,
+          "InternalError",
+          "the embedded endpoint injects no watch faults ("
+              + fault.get().kind()
+              + "); the testbed's FaultProxy does");
+    }
     if (fault.isPresent() && !fault.get().performsRequest()) {
       return injected(request, fault.get());
     }
@@ -89,22 +103,11 @@ public final class SandboxDispatcher extends Dispatcher {
     return response;
   }
 
-  /** What a Status message names: {@code cgroupisolations.cgroupns.dev "demo"} or the path. */
-  private static String target(RecordedRequest request) {
-    RequestPath path = RequestPath.parse(request.getPath());
-    if (path.plural() == null) {
-      return request.getMethod() + " " + request.getPath();
-    }
-    String resource =
-        path.group() == null || path.group().isEmpty()
-            ? path.plural()
-            : path.plural() + "." + path.group();
-    return path.name() == null ? resource : resource + " \"" + path.name() + "\"";
-  }
-
   /** An injected error answer, with a Status body as a real server sends it, maybe held back. */
   private MockResponse injected(RecordedRequest request, Fault fault) {
-    MockResponse response = status(fault.code(), fault.reason(), fault.message(target(request)));
+    MockResponse response =
+        jsonResponse(
+            fault.code(), json.valueToTree(fault.status(request.getMethod(), request.getPath())));
     if (!fault.hold().isZero()) {
       response.setBodyDelay(fault.hold());
     }

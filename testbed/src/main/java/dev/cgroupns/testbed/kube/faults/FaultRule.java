@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
  * One programmed fault: requests with this method whose path matches, and optionally whose header
  * contains a value (to tell one client from another, e.g. by User-Agent), get {@link #fault()}
  * instead of their normal answer, the next {@code times} times. Built with {@link #on}; added to a
- * running endpoint with {@link FaultRules#add}.
+ * running endpoint with {@link FaultRules#add}. A rule with a watch fault ({@link
+ * Fault#onlyForWatches()}) matches watch requests only.
  */
 public final class FaultRule {
 
@@ -79,6 +80,9 @@ public final class FaultRule {
     if (!path.matches(requestPath)) {
       return false;
     }
+    if (fault.onlyForWatches() && !RequestTarget.isWatch(requestPath)) {
+      return false;
+    }
     if (header == null) {
       return true;
     }
@@ -88,7 +92,7 @@ public final class FaultRule {
 
   /**
    * Uses up one of the rule's answers; false once it has run out (several threads may race for the
-   * last one, only one wins).
+   * last one, only one wins). For a dropped watch, called when the watch is cut.
    */
   boolean claim() {
     while (true) {
@@ -107,7 +111,7 @@ public final class FaultRule {
     return fault;
   }
 
-  /** How many requests this rule has answered so far. */
+  /** How many requests this rule has answered so far (for a dropped watch: how many it has cut). */
   public int hits() {
     return hits.get();
   }
@@ -124,7 +128,12 @@ public final class FaultRule {
         + path
         + (header == null ? "" : " [" + header + " ~ " + headerContains + "]")
         + " -> "
-        + (fault.performsRequest() ? "late answer" : Integer.toString(fault.code()))
+        + switch (fault.kind()) {
+          case ERROR -> Integer.toString(fault.code());
+          case LATE_ANSWER -> "late answer";
+          case DROPPED_WATCH -> "cut after " + fault.afterEvents() + " events";
+          case EXPIRED_WATCH -> "expired watch";
+        }
         + (fault.hold().isZero() ? "" : " after " + fault.hold().toMillis() + " ms");
   }
 }

@@ -33,17 +33,28 @@ public final class FaultRules {
   }
 
   /**
-   * The fault for this request, if a rule with answers left matches it; uses up one answer of that
-   * rule.
+   * The rule that answers this request: the first that matches and has answers left. Uses up one
+   * answer of that rule, except for a dropped watch: its answer is used up when the watch is cut
+   * ({@link FaultRule#claim()}), which may never happen (the client may leave before enough events
+   * passed), or happen to another watch first. So a rule's {@link FaultRule#hits()} count what took
+   * place.
    */
-  public Optional<Fault> take(String method, String path, UnaryOperator<String> headers) {
+  public Optional<FaultRule> take(String method, String path, UnaryOperator<String> headers) {
     if (rules.isEmpty()) {
       return Optional.empty();
     }
     for (FaultRule rule : rules) {
-      if (rule.matches(method, path, headers) && rule.claim()) {
+      if (!rule.matches(method, path, headers)) {
+        continue;
+      }
+      if (rule.fault().kind() == Fault.Kind.DROPPED_WATCH) {
+        if (rule.remaining() != 0) {
+          LOG.debug("watch {} {} may be cut: {}", method, path, rule);
+          return Optional.of(rule);
+        }
+      } else if (rule.claim()) {
         LOG.info("injecting fault for {} {}: {}", method, path, rule);
-        return Optional.of(rule.fault());
+        return Optional.of(rule);
       }
     }
     return Optional.empty();
