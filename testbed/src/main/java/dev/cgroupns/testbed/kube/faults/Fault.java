@@ -163,12 +163,17 @@ public record Fault(Kind kind, int code, Duration hold, int afterEvents) {
         kind == Kind.EXPIRED_WATCH
             ? "too old resource version: " + target.resourceVersion() + " (injected fault)"
             : message(target.description());
+    return failure(code, reason(), message);
+  }
+
+  /** A failure Status as the API server writes them. */
+  static Status failure(int code, String reason, String message) {
     return new StatusBuilder()
         .withNewMetadata()
         .endMetadata()
         .withStatus("Failure")
         .withCode(code)
-        .withReason(reason())
+        .withReason(reason)
         .withMessage(message)
         .build();
   }
