@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cgroupns.api.v1alpha1.ApiGroup;
+import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.deploy.AdmissionPolicyEvaluator.Decision;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,15 +53,32 @@ class NodeScopePolicyTest {
   }
 
   @Test
-  void theLabelAndTheSpecMustBothNameTheAgentsNode() {
-    ObjectNode mixed = nodeObject("node-a");
-    ((ObjectNode) mixed.path("spec")).put("nodeName", "node-b");
-    assertThat(policy.admit(statusPatch(agent("node-a")), mixed, mixed).outcome())
+  void theObjectsSpecNodeNameDecides() {
+    ObjectNode otherNode = nodeObject("node-a");
+    ((ObjectNode) otherNode.path("spec")).put("nodeName", "node-b");
+    assertThat(policy.admit(statusPatch(agent("node-a")), otherNode, otherNode).outcome())
         .isEqualTo(DENIED);
 
-    ObjectNode unlabelled = nodeObject("node-a");
-    ((ObjectNode) unlabelled.path("metadata")).remove("labels");
-    assertThat(policy.admit(statusPatch(agent("node-a")), unlabelled, unlabelled).outcome())
+    ObjectNode noNodeName = nodeObject("node-a");
+    ((ObjectNode) noNodeName.path("spec")).remove("nodeName");
+    assertThat(policy.admit(statusPatch(agent("node-a")), noNodeName, noNodeName).outcome())
+        .isEqualTo(DENIED);
+  }
+
+  @Test
+  void anAgentOnANodeWithTheLongestNameMayReportForItsOwnNodeOnly() {
+    // 253 characters, the longest node name; its cgroupns.dev/node label is a shortened form.
+    String prefix = ("n".repeat(63) + ".").repeat(3) + "n".repeat(60);
+    String nodeA = prefix + "a";
+    String nodeB = prefix + "b";
+    assertThat(nodeA).hasSize(253);
+    assertThat(LabelValues.ofName(nodeA)).isNotEqualTo(nodeA);
+
+    assertThat(policy.admit(statusPatch(agent(nodeA)), nodeObject(nodeA), nodeObject(nodeA)))
+        .extracting(Decision::outcome)
+        .isEqualTo(ALLOWED);
+    assertThat(policy.admit(statusPatch(agent(nodeA)), nodeObject(nodeB), nodeObject(nodeB)))
+        .extracting(Decision::outcome)
         .isEqualTo(DENIED);
   }
 
@@ -183,8 +202,9 @@ class NodeScopePolicyTest {
     metadata.put("name", "demo-" + node);
     metadata.put("namespace", "default");
     ObjectNode labels = metadata.putObject("labels");
-    labels.put("cgroupns.dev/node", node);
-    labels.put("cgroupns.dev/isolation", "demo");
+    // As the operator labels it (DesiredNodeObjects).
+    labels.put(ApiGroup.NODE_LABEL, LabelValues.ofName(node));
+    labels.put(ApiGroup.ISOLATION_LABEL, "demo");
     ObjectNode spec = object.putObject("spec");
     spec.put("nodeName", node);
     spec.put("isolationName", "demo");

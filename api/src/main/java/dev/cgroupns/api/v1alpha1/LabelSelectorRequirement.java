@@ -22,12 +22,14 @@ public class LabelSelectorRequirement {
 
   @Required public LabelSelectorOperator operator;
 
+  // maxLength on the items, not the size check in the rule, is what bounds the rule's estimated
+  // cost in kube-apiserver; without it the CRD is refused.
   @Size(max = 64)
   @ValidationRule(
       value = "self.all(v, size(v) <= 63 && v.matches('" + LabelPatterns.VALUE + "'))",
       message =
           "values must be valid label values: at most 63 characters, alphanumeric, '-', '_' or '.' inside")
-  public List<String> values;
+  public List<@Size(max = LabelValues.MAX_LENGTH) String> values;
 
   public LabelSelectorRequirement() {}
 

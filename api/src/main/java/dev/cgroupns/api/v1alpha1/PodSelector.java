@@ -12,6 +12,9 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodSelector {
+  // maxLength on the values is what bounds these rules' estimated cost: kube-apiserver reads the
+  // schema's bounds, not the size checks inside a rule. A structural schema cannot bound the keys;
+  // the apiserver's estimate gives them no size, and the rule checks their length.
   @ValidationRule(
       value = "self.all(k, k.matches('" + LabelPatterns.KEY + "') && size(k) <= 316)",
       message = "matchLabels keys must be valid label keys (an optional DNS prefix and a name)")
@@ -21,7 +24,7 @@ public class PodSelector {
           "matchLabels values must be valid label values: at most 63 characters, alphanumeric,"
               + " '-', '_' or '.' inside")
   @Size(max = 64)
-  public Map<String, String> matchLabels;
+  public Map<String, @Size(max = LabelValues.MAX_LENGTH) String> matchLabels;
 
   @Size(max = 64)
   public List<LabelSelectorRequirement> matchExpressions;
