@@ -51,6 +51,8 @@ public final class IsolationOperator {
                 overrider.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
                         .withLeaseNamespace(settings.ownNamespace())
+                        // The pod's name, so the Lease tells a user which pod leads.
+                        .withIdentity(settings.leaderIdentity().value())
                         // A replica that lost the lease may have missed events: exit, restart
                         // as a standby, resync from scratch when it leads again.
                         .withExitOnStopLeading(true)

@@ -1,5 +1,6 @@
 package dev.cgroupns.operator;
 
+import dev.cgroupns.operator.config.LeaderIdentity;
 import dev.cgroupns.operator.config.OperatorSettings;
 import dev.cgroupns.operator.health.HealthServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +30,15 @@ public final class OperatorMain {
         settings.revertTimeout().toSeconds(),
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
         settings.leaderElection());
+    if (settings.leaderElection()) {
+      LeaderIdentity identity = settings.leaderIdentity();
+      if (identity.source() == LeaderIdentity.Source.POD_NAME) {
+        LOG.info("leader-election identity {}", identity.describe());
+      } else {
+        // The Lease will not name a pod: say why, where the user looks first.
+        LOG.warn("leader-election identity {}", identity.describe());
+      }
+    }
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
