@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,23 +52,28 @@ public final class OperatorMain {
         new HealthServer(settings.healthPort(), () -> true, operator::ready, registry::scrape);
     health.start();
 
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  // SIGTERM: finish in-flight reconciliations, release the lease, then exit.
-                  LOG.info("shutting down");
-                  try {
-                    operator.stop();
-                  } finally {
-                    health.close();
-                    client.close();
-                    stopped.countDown();
-                  }
-                },
-                "shutdown"));
-    operator.start();
-    stopped.await();
+    ProcessExit exit = new ProcessExit();
+    exit.onShutdown(
+        () -> {
+          // SIGTERM: finish in-flight reconciliations, release the lease, then exit 0.
+          LOG.info("shutting down");
+          try {
+            operator.stop();
+          } finally {
+            health.close();
+            client.close();
+          }
+        });
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      LOG.error("could not start", e);
+      exit.fail();
+    }
+    operator.leaseLost().join();
+    LOG.error(
+        "lost the leader-election lease as {}: exiting, to restart as a standby",
+        settings.leaderIdentity().value());
+    exit.fail();
   }
 }
