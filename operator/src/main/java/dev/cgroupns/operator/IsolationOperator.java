@@ -2,16 +2,18 @@ package dev.cgroupns.operator;
 
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.operator.config.OperatorSettings;
+import dev.cgroupns.operator.election.Leadership;
+import dev.cgroupns.operator.election.LeaseRelease;
 import dev.cgroupns.operator.events.KubernetesEventRecorder;
 import dev.cgroupns.operator.reconciler.CgroupIsolationReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds the configured JOSDK operator: the one place where framework settings live, used by {@link
@@ -21,17 +23,20 @@ public final class IsolationOperator {
   public static final String LEASE_NAME = "cgroup-isolation-operator";
 
   private final Operator operator;
-  private final AtomicBoolean leading;
+  private final Leadership leadership;
+  private final Optional<LeaseRelease> leaseRelease;
 
-  private IsolationOperator(Operator operator, AtomicBoolean leading) {
+  private IsolationOperator(
+      Operator operator, Leadership leadership, Optional<LeaseRelease> leaseRelease) {
     this.operator = operator;
-    this.leading = leading;
+    this.leadership = leadership;
+    this.leaseRelease = leaseRelease;
   }
 
   public static IsolationOperator create(
       KubernetesClient client, OperatorSettings settings, MeterRegistry registry, Clock clock) {
     // Without leader election this replica always leads.
-    AtomicBoolean leading = new AtomicBoolean(!settings.leaderElection());
+    Leadership leadership = new Leadership(!settings.leaderElection());
     Operator operator =
         new Operator(
             overrider -> {
@@ -51,12 +56,14 @@ public final class IsolationOperator {
                 overrider.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
                         .withLeaseNamespace(settings.ownNamespace())
-                        // A replica that lost the lease may have missed events: exit, restart
-                        // as a standby, resync from scratch when it leads again.
-                        .withExitOnStopLeading(true)
-                        .withLeaderCallbacks(
-                            new LeaderCallbacks(
-                                () -> leading.set(true), () -> leading.set(false), id -> {}))
+                        // The pod's name, so the Lease tells a user which pod leads.
+                        .withIdentity(settings.leaderIdentity().value())
+                        // JOSDK's own exit when this replica stops leading is System.exit(1),
+                        // also when stop() ends the election inside the JVM's shutdown hook,
+                        // where System.exit blocks forever. Leadership tells a lost lease from a
+                        // stop instead, and OperatorMain exits for a lost one.
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(leadership.callbacks())
                         .build());
               }
             });
@@ -70,15 +77,40 @@ public final class IsolationOperator {
             override.settingNamespaces(settings.watchNamespaces());
           }
         });
-    return new IsolationOperator(operator, leading);
+    Optional<LeaseRelease> leaseRelease =
+        settings.leaderElection()
+            ? Optional.of(
+                new LeaseRelease(
+                    client,
+                    settings.ownNamespace(),
+                    LEASE_NAME,
+                    settings.leaderIdentity().value(),
+                    clock))
+            : Optional.empty();
+    return new IsolationOperator(operator, leadership, leaseRelease);
   }
 
   public void start() {
     operator.start();
   }
 
+  /**
+   * Stops taking events, lets running reconciliations finish (up to the shutdown timeout), then
+   * hands the Lease over if this replica holds it, so the standby leads at once.
+   */
   public void stop() {
+    leadership.stopping();
     operator.stop();
+    leaseRelease.ifPresent(LeaseRelease::release);
+  }
+
+  /**
+   * Completes when this replica lost the Lease other than by {@link #stop()}: it may have missed
+   * events meanwhile, so the process must exit and start again as a standby. Never completes
+   * without leader election.
+   */
+  public CompletableFuture<Void> leaseLost() {
+    return leadership.lost();
   }
 
   /**
@@ -88,7 +120,7 @@ public final class IsolationOperator {
    */
   public boolean ready() {
     var runtime = operator.getRuntimeInfo();
-    return runtime.isStarted() && (!leading.get() || runtime.allEventSourcesAreHealthy());
+    return runtime.isStarted() && (!leadership.leading() || runtime.allEventSourcesAreHealthy());
   }
 
   public Class<CgroupIsolation> primaryType() {

@@ -1,5 +1,6 @@
 package dev.cgroupns.operator;
 
+import dev.cgroupns.operator.config.LeaderIdentity;
 import dev.cgroupns.operator.config.OperatorSettings;
 import dev.cgroupns.operator.health.HealthServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +29,15 @@ public final class OperatorMain {
         settings.revertTimeout().toSeconds(),
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
         settings.leaderElection());
+    if (settings.leaderElection()) {
+      LeaderIdentity identity = settings.leaderIdentity();
+      if (identity.source() == LeaderIdentity.Source.POD_NAME) {
+        LOG.info("leader-election identity {}", identity.describe());
+      } else {
+        // The Lease will not name a pod: say why, where the user looks first.
+        LOG.warn("leader-election identity {}", identity.describe());
+      }
+    }
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -43,23 +52,28 @@ public final class OperatorMain {
         new HealthServer(settings.healthPort(), () -> true, operator::ready, registry::scrape);
     health.start();
 
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  // SIGTERM: finish in-flight reconciliations, release the lease, then exit.
-                  LOG.info("shutting down");
-                  try {
-                    operator.stop();
-                  } finally {
-                    health.close();
-                    client.close();
-                    stopped.countDown();
-                  }
-                },
-                "shutdown"));
-    operator.start();
-    stopped.await();
+    ProcessExit exit = new ProcessExit();
+    exit.onShutdown(
+        () -> {
+          // SIGTERM: finish in-flight reconciliations, release the lease, then exit 0.
+          LOG.info("shutting down");
+          try {
+            operator.stop();
+          } finally {
+            health.close();
+            client.close();
+          }
+        });
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      LOG.error("could not start", e);
+      exit.fail();
+    }
+    operator.leaseLost().join();
+    LOG.error(
+        "lost the leader-election lease as {}: exiting, to restart as a standby",
+        settings.leaderIdentity().value());
+    exit.fail();
   }
 }

@@ -11,6 +11,7 @@ import dev.cgroupns.api.v1alpha1.LabelSelectorOperator;
 import dev.cgroupns.api.v1alpha1.LabelSelectorRequirement;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.api.v1alpha1.PodTarget;
+import dev.cgroupns.operator.config.LeaderIdentity;
 import dev.cgroupns.operator.config.OperatorSettings;
 import dev.cgroupns.operator.reconciler.CgroupIsolationReconciler;
 import dev.cgroupns.operator.testing.FakeAgent;
@@ -241,6 +242,7 @@ class IsolationOperatorTest {
             "default",
             java.util.Set.of(NS),
             false,
+            LeaderIdentity.generated(),
             0,
             Duration.ofSeconds(1)));
     create(Fixtures.isolation("team-b", "web", WEB));

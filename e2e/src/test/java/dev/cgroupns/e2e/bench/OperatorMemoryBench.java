@@ -5,11 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
+import dev.cgroupns.e2e.harness.OperatorDeployment;
+import dev.cgroupns.e2e.harness.OperatorProcess;
 import dev.cgroupns.operator.testing.Fixtures;
 import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
 import dev.cgroupns.testbed.kube.CrdInstaller;
 import dev.cgroupns.testbed.kube.ProjectCrds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +92,19 @@ class OperatorMemoryBench {
       try (SimulatedAgents agents =
               SimulatedAgents.start(client, nodes, ContainerPhase.Isolated, 4);
           OperatorProcess operator =
-              OperatorProcess.start(deployment, api.url(), operatorClasspath(), extraFlags, log)) {
+              OperatorProcess.start(
+                  deployment,
+                  // The embedded endpoint speaks HTTP/1.1 without TLS.
+                  new ConfigBuilder(Config.empty())
+                      .withMasterUrl(api.url())
+                      .withHttp2Disable(true)
+                      .build(),
+                  // Leader election off: the embedded endpoint has no SelfSubjectRulesReview,
+                  // which JOSDK calls before it elects.
+                  Map.of("LEADER_ELECTION", "false"),
+                  operatorClasspath(),
+                  extraFlags,
+                  log)) {
         await()
             .pollInterval(Duration.ofMillis(200))
             .atMost(Duration.ofMinutes(5))

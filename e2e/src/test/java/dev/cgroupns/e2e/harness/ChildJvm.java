@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,11 +86,32 @@ public abstract class ChildJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGTERM, as the kubelet stops a pod, and up to 30 s (a bound that only catches a hang) for it
+   * to exit.
+   *
+   * @return its exit code; empty if it is still running
+   */
+  public OptionalInt terminate() throws InterruptedException {
+    process.destroy();
+    return awaitExit();
+  }
+
+  /**
+   * Waits up to 30 s for it to exit by itself.
+   *
+   * @return its exit code; empty if it is still running
+   */
+  public OptionalInt awaitExit() throws InterruptedException {
+    return process.waitFor(GRACE.toSeconds(), TimeUnit.SECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
+  }
+
   /** SIGTERM, as the kubelet stops a pod: it shuts down gracefully; SIGKILL after 30 s. */
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(GRACE.toSeconds(), TimeUnit.SECONDS)) {
+    if (terminate().isEmpty()) {
       kill();
     }
   }

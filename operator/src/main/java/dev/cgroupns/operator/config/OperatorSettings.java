@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * @param ownNamespace the namespace the operator runs in (the leader-election lease lives there)
  * @param watchNamespaces namespaces whose CgroupIsolations (and pods) are watched; empty for all
  * @param leaderElection whether to elect a leader (off only for local runs and tests)
+ * @param leaderIdentity this replica's name in the leader-election Lease: its pod's name
  * @param healthPort port of the /healthz, /readyz and /metrics endpoints
  * @param shutdownTimeout how long a stopping operator lets running reconciliations finish
  */
@@ -28,6 +29,7 @@ public record OperatorSettings(
     String ownNamespace,
     Set<String> watchNamespaces,
     boolean leaderElection,
+    LeaderIdentity leaderIdentity,
     int healthPort,
     Duration shutdownTimeout) {
 
@@ -58,6 +60,7 @@ public record OperatorSettings(
         env.getOrDefault(POD_NAMESPACE, "cgroup-isolation-system"),
         parseNamespaces(env.get(WATCH_NAMESPACES)),
         parseBoolean(env, LEADER_ELECTION, true),
+        LeaderIdentity.choose(env, LeaderIdentity::localHostName),
         parsePort(env.get(HEALTH_PORT)),
         parseDuration(SHUTDOWN_TIMEOUT, env.get(SHUTDOWN_TIMEOUT), DEFAULT_SHUTDOWN_TIMEOUT));
   }
@@ -65,7 +68,14 @@ public record OperatorSettings(
   /** Settings for tests and local runs: no leader election, every namespace watched. */
   public static OperatorSettings forLocalRun(boolean allowReadWrite, Duration revertTimeout) {
     return new OperatorSettings(
-        allowReadWrite, revertTimeout, "default", Set.of(), false, 0, Duration.ofSeconds(1));
+        allowReadWrite,
+        revertTimeout,
+        "default",
+        Set.of(),
+        false,
+        LeaderIdentity.generated(),
+        0,
+        Duration.ofSeconds(1));
   }
 
   private static boolean parseBoolean(Map<String, String> env, String name, boolean fallback) {

@@ -30,6 +30,7 @@ class OperatorSettingsTest {
                 "POD_NAMESPACE", "cgi-system",
                 "WATCH_NAMESPACES", "team-a, team-b,",
                 "LEADER_ELECTION", "false",
+                "POD_NAME", "cgroup-isolation-operator-5c8b7-hx2kq",
                 "HEALTH_PORT", "9090",
                 "SHUTDOWN_TIMEOUT", "PT5S"));
     assertThat(settings.allowReadWrite()).isTrue();
@@ -37,6 +38,8 @@ class OperatorSettingsTest {
     assertThat(settings.ownNamespace()).isEqualTo("cgi-system");
     assertThat(settings.watchNamespaces()).isEqualTo(Set.of("team-a", "team-b"));
     assertThat(settings.leaderElection()).isFalse();
+    assertThat(settings.leaderIdentity().value())
+        .isEqualTo("cgroup-isolation-operator-5c8b7-hx2kq");
     assertThat(settings.healthPort()).isEqualTo(9090);
     assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
   }

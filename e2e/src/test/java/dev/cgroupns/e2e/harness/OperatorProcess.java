@@ -1,7 +1,7 @@
-package dev.cgroupns.e2e.bench;
+package dev.cgroupns.e2e.harness;
 
-import dev.cgroupns.e2e.harness.ChildJvm;
 import dev.cgroupns.operator.OperatorMain;
+import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +11,8 @@ import java.util.Map;
 /**
  * The operator as its container runs it, in a child JVM: {@link OperatorMain} with the Deployment's
  * JAVA_TOOL_OPTIONS, its memory limit as {@code -XX:MaxRAM}, configured through the environment
- * like the Deployment, pointed at the given API endpoint. Leader election is off (the embedded
- * endpoint has no SelfSubjectRulesReview, which JOSDK calls before it elects) and the health
- * endpoint takes any free port. Output goes to a log file.
+ * like the Deployment, its client pointed at the API a {@link Config} describes ({@link
+ * ClientEnvironment}). The health endpoint takes any free port. Output goes to a log file.
  */
 public final class OperatorProcess extends ChildJvm {
   private final int healthPort;
@@ -24,12 +23,17 @@ public final class OperatorProcess extends ChildJvm {
   }
 
   /**
+   * @param api the API endpoint and the credentials the operator uses
+   * @param settings the operator's environment beyond its API client's, e.g. {@code POD_NAME} or
+   *     {@code LEADER_ELECTION} (see OperatorSettings); {@code POD_NAMESPACE} defaults to the
+   *     Deployment's namespace
    * @param classpath the operator's runtime classpath
    * @param extraJvmFlags e.g. {@code -XX:NativeMemoryTracking=summary}
    */
   public static OperatorProcess start(
       OperatorDeployment deployment,
-      String apiUrl,
+      Config api,
+      Map<String, String> settings,
       String classpath,
       List<String> extraJvmFlags,
       Path log)
@@ -43,16 +47,11 @@ public final class OperatorProcess extends ChildJvm {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("JAVA_TOOL_OPTIONS", deployment.javaToolOptions());
-    env.put("KUBERNETES_MASTER", apiUrl);
-    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-    env.put("KUBERNETES_NAMESPACE", "default");
-    // The embedded endpoint speaks HTTP/1.1 without TLS.
-    env.put("KUBERNETES_HTTP2_DISABLE", "true");
+    env.putAll(ClientEnvironment.of(api));
     env.put("POD_NAMESPACE", "cgroup-isolation-system");
-    env.put("LEADER_ELECTION", "false");
     int healthPort = freePort();
     env.put("HEALTH_PORT", Integer.toString(healthPort));
+    env.putAll(settings);
     return new OperatorProcess(builder.start(), log, healthPort);
   }
 

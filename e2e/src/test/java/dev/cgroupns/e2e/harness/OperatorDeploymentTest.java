@@ -1,4 +1,4 @@
-package dev.cgroupns.e2e.bench;
+package dev.cgroupns.e2e.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

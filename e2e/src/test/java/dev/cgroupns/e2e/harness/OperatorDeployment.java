@@ -1,4 +1,4 @@
-package dev.cgroupns.e2e.bench;
+package dev.cgroupns.e2e.harness;
 
 import dev.cgroupns.testbed.kube.ProjectCrds;
 import io.fabric8.kubernetes.api.model.Container;
