@@ -1,96 +1,72 @@
 package dev.cgroupns.e2e.bench;
 
-import dev.cgroupns.testbed.kube.faults.Fault;
-import dev.cgroupns.testbed.kube.faults.FaultRule;
-import dev.cgroupns.testbed.kube.faults.FaultRules;
-import java.time.Duration;
+import dev.cgroupns.testbed.cluster.AuditLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Counts the writes (POST, PUT, PATCH, DELETE) the embedded API endpoint receives, by what they
- * write. It uses the endpoint's programmable rules with a fault that changes nothing (the request
- * is performed and answered at once): each rule counts the requests it matched. The first matching
- * rule takes a request, so the more specific paths come first.
+ * Counts the writes (create, update, patch, delete) that the real API server answered, by what they
+ * write, from its audit log: nothing stands between the clients and the server to count them. Only
+ * the writers of the system under test are counted (the operator, the agents and the simulated
+ * agents); the benchmark's own writes (pods, creating and deleting the CgroupIsolation) and those
+ * of the controller-manager are not.
  */
 public final class ApiWriteCounter {
 
   /** What a write changes, and who writes it in this system. */
   public enum Target {
-    AGENT_STATUS("node-object status (agents)", "cgroupisolationnodes/*/status"),
-    NODE_OBJECT("node-object spec (operator)", "cgroupisolationnodes**"),
-    ISOLATION_STATUS("CgroupIsolation status (operator)", "cgroupisolations/*/status"),
-    ISOLATION("CgroupIsolation metadata (finalizer)", "cgroupisolations**"),
-    EVENT("Events", null),
-    OTHER("other", null);
+    AGENT_STATUS("node-object status (agents)"),
+    NODE_OBJECT("node-object spec (operator)"),
+    ISOLATION_STATUS("CgroupIsolation status (operator)"),
+    ISOLATION("CgroupIsolation metadata (finalizer)"),
+    EVENT("Events"),
+    OTHER("other");
 
     private final String label;
-    private final String customResourcePath;
 
-    Target(String label, String customResourcePath) {
+    Target(String label) {
       this.label = label;
-      this.customResourcePath = customResourcePath;
-    }
-
-    List<String> pathPatterns() {
-      if (customResourcePath != null) {
-        return List.of("/apis/cgroupns.dev/*/namespaces/*/" + customResourcePath);
-      }
-      return this == EVENT
-          ? List.of("/api/v1/namespaces/*/events**", "/apis/events.k8s.io/**")
-          : List.of("/**");
     }
 
     public String label() {
       return label;
     }
+
+    static Target of(AuditLog.Entry write) {
+      boolean status = "status".equals(write.subresource());
+      return switch (write.resource()) {
+        case "cgroupisolationnodes" -> status ? AGENT_STATUS : NODE_OBJECT;
+        case "cgroupisolations" -> status ? ISOLATION_STATUS : ISOLATION;
+        case "events" -> EVENT;
+        default -> OTHER;
+      };
+    }
   }
 
-  private static final List<String> WRITES = List.of("POST", "PUT", "PATCH", "DELETE");
-  private static final Fault UNCHANGED = Fault.timeoutAfterWrite(Duration.ZERO);
+  private final AuditLog log;
+  private final Predicate<AuditLog.Entry> counted;
 
   /**
-   * Call before the endpoint starts: the rules log every request they take at INFO, and a counting
-   * rule takes every write (slf4j-simple reads a logger's level when the logger is created).
+   * @param log the API server's audit log
+   * @param counted which answered requests are the system's (e.g. by user)
    */
-  public static void quietRuleLog() {
-    System.setProperty("org.slf4j.simpleLogger.log." + FaultRules.class.getName(), "warn");
-  }
-
-  private final Map<Target, List<FaultRule>> rules = new LinkedHashMap<>();
-  private final List<FaultRule> byTheBenchmark = new ArrayList<>();
-
-  /**
-   * Installs the counting rules ahead of any rule added later.
-   *
-   * <p>The benchmark's own writes (creating and deleting the CgroupIsolation: POST and DELETE of
-   * cgroupisolations, which nothing else sends) are counted apart.
-   */
-  public ApiWriteCounter(FaultRules endpoint) {
-    for (String method : List.of("POST", "DELETE")) {
-      byTheBenchmark.add(
-          endpoint.add(
-              FaultRule.on(
-                      method, "/apis/cgroupns.dev/*/namespaces/*/cgroupisolations**", UNCHANGED)
-                  .always()));
-    }
-    for (Target target : Target.values()) {
-      List<FaultRule> forTarget = new ArrayList<>();
-      for (String path : target.pathPatterns()) {
-        for (String method : WRITES) {
-          forTarget.add(endpoint.add(FaultRule.on(method, path, UNCHANGED).always()));
-        }
-      }
-      rules.put(target, forTarget);
-    }
+  public ApiWriteCounter(AuditLog log, Predicate<AuditLog.Entry> counted) {
+    this.log = log;
+    this.counted = counted;
   }
 
   /** The counts so far; subtract two snapshots for the writes in between. */
   public Counts snapshot() {
     Map<Target, Integer> counts = new LinkedHashMap<>();
-    rules.forEach((t, r) -> counts.put(t, r.stream().mapToInt(FaultRule::hits).sum()));
+    for (Target target : Target.values()) {
+      counts.put(target, 0);
+    }
+    for (AuditLog.Entry entry : log.entries(e -> e.isWrite() && counted.test(e))) {
+      counts.merge(Target.of(entry), 1, Integer::sum);
+    }
     return new Counts(counts);
   }
 

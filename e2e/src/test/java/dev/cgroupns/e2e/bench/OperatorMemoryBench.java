@@ -8,12 +8,10 @@ import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.e2e.harness.OperatorDeployment;
 import dev.cgroupns.e2e.harness.OperatorProcess;
 import dev.cgroupns.operator.testing.Fixtures;
-import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
-import dev.cgroupns.testbed.kube.CrdInstaller;
-import dev.cgroupns.testbed.kube.ProjectCrds;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
+import dev.cgroupns.testbed.cluster.LocalControlPlane;
+import dev.cgroupns.testbed.cluster.PodIdentities;
+import dev.cgroupns.testbed.cluster.ProjectInstall;
+import dev.cgroupns.testbed.cluster.TestClusters;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,17 +31,16 @@ import org.junit.jupiter.api.Test;
  *     [-Dbench.jvmFlags="-XX:MaxRAMPercentage=40"]
  * </pre>
  *
- * The API is the embedded endpoint (fabric8's mock server in CRUD mode, with the CRDs) holding
- * {@code nodes × podsPerNode} running pods of two containers each, on simulated nodes answered by
- * {@link SimulatedAgents}; {@code isolations} CgroupIsolations select them all between them. The
- * operator runs as a child JVM exactly as its Deployment configures it ({@link OperatorProcess}).
- * Once every CgroupIsolation is Ready, the child's resident memory is sampled every second; then
- * jcmd reports the heap, the native memory by category (with -Dbench.nmt=true) and the largest
- * classes on the heap, which show what dominates.
+ * The API is a real control plane (etcd and kube-apiserver, with the project's manifests installed)
+ * holding {@code nodes × podsPerNode} running pods of two containers each, on simulated nodes
+ * answered by {@link SimulatedAgents}; {@code isolations} CgroupIsolations select them all between
+ * them. The operator runs as a child JVM exactly as its Deployment configures it ({@link
+ * OperatorProcess}), with its own service account's token and leader election on. Once every
+ * CgroupIsolation is Ready, the child's resident memory is sampled every second; then jcmd reports
+ * the heap, the native memory by category (with -Dbench.nmt=true) and the largest classes on the
+ * heap, which show what dominates.
  */
 class OperatorMemoryBench {
-  private static final String NAMESPACE = "bench";
-
   @Test
   void residentMemoryWithTenThousandTargetedPods() throws Exception {
     int nodeCount = Integer.getInteger("bench.nodes", 100);
@@ -57,20 +54,17 @@ class OperatorMemoryBench {
     System.out.printf(
         "operator memory bench: %d pods on %d simulated nodes, %d CgroupIsolation(s)%n",
         pods, nodeCount, isolationCount);
-    try (EmbeddedApiServer api = EmbeddedApiServer.start(0);
-        KubernetesClient client = api.client()) {
-      new CrdInstaller(client).install(ProjectCrds.directory());
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-          .create();
+    LocalControlPlane api = TestClusters.controlPlane();
+    ProjectInstall.installBase(api, TestClusters.checkout());
+    KubernetesClient client = api.adminClient();
+    String namespace = api.newNamespace("bench");
+    {
       List<String> nodes = SimulatedNodes.names("sim", nodeCount);
       long setup = System.nanoTime();
       SimulatedNodes.create(
           client,
           nodes,
-          NAMESPACE,
+          namespace,
           podsPerNode,
           i -> Map.of("app", "bench", "shard", Integer.toString(i % isolationCount)),
           "app",
@@ -94,14 +88,8 @@ class OperatorMemoryBench {
           OperatorProcess operator =
               OperatorProcess.start(
                   deployment,
-                  // The embedded endpoint speaks HTTP/1.1 without TLS.
-                  new ConfigBuilder(Config.empty())
-                      .withMasterUrl(api.url())
-                      .withHttp2Disable(true)
-                      .build(),
-                  // Leader election off: the embedded endpoint has no SelfSubjectRulesReview,
-                  // which JOSDK calls before it elects.
-                  Map.of("LEADER_ELECTION", "false"),
+                  PodIdentities.operator(api, "cgroup-isolation-operator-bench"),
+                  Map.of(),
                   operatorClasspath(),
                   extraFlags,
                   log)) {
@@ -117,7 +105,7 @@ class OperatorMemoryBench {
               client
                   .resource(
                       Fixtures.isolation(
-                          NAMESPACE,
+                          namespace,
                           "bench-" + k,
                           Map.of("app", "bench", "shard", Integer.toString(k))))
                   .create());

@@ -71,10 +71,17 @@ class ReadyLatencyBench {
     }
     List<String> simulatedNodes = SimulatedNodes.names("sim", simulated / perSimulatedNode);
 
-    ApiWriteCounter.quietRuleLog();
     try (E2eCluster cluster = E2eCluster.start()) {
       KubernetesClient client = cluster.client();
-      ApiWriteCounter writes = new ApiWriteCounter(cluster.apiServer().faults());
+      ApiWriteCounter writes =
+          new ApiWriteCounter(
+              cluster.controlPlane().auditLog(),
+              e ->
+                  e.namespace().equals(cluster.namespace())
+                      && !(e.resource().equals("cgroupisolations")
+                          && e.subresource().isEmpty()
+                          && (e.verb().equals("create") || e.verb().equals("delete"))
+                          && e.user().equals(cluster.adminUser())));
       long setup = System.nanoTime();
       for (int i = 0; i < real; i++) {
         cluster.startPod("bench-" + i, Map.of(GROUP_LABEL, group(i, sizes)));
@@ -82,7 +89,7 @@ class ReadyLatencyBench {
       SimulatedNodes.create(
           client,
           simulatedNodes,
-          E2eCluster.NAMESPACE,
+          cluster.namespace(),
           perSimulatedNode,
           k -> Map.of(GROUP_LABEL, group(real + k, sizes)),
           "app");
@@ -101,12 +108,12 @@ class ReadyLatencyBench {
           SharedIndexInformer<CgroupIsolationNode> nodeObjects =
               client
                   .resources(CgroupIsolationNode.class)
-                  .inNamespace(E2eCluster.NAMESPACE)
+                  .inNamespace(cluster.namespace())
                   .inform(handler(o -> current.get().nodeObject(o)));
           SharedIndexInformer<CgroupIsolation> isolations =
               client
                   .resources(CgroupIsolation.class)
-                  .inNamespace(E2eCluster.NAMESPACE)
+                  .inNamespace(cluster.namespace())
                   .inform(handler(o -> current.get().isolation(o)))) {
         List<String> summary = new ArrayList<>();
         for (int size : sizes) {
@@ -118,7 +125,8 @@ class ReadyLatencyBench {
             RoundTimeline timeline = new RoundTimeline(name, expected, E2eCluster.NODE);
             current.set(timeline);
             ApiWriteCounter.Counts before = writes.snapshot();
-            CgroupIsolation isolation = client.resource(selecting(name, size, sizes)).create();
+            CgroupIsolation isolation =
+                client.resource(selecting(cluster.namespace(), name, size, sizes)).create();
             if (!timeline.awaitReady(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
               throw new IllegalStateException(
                   name
@@ -130,7 +138,7 @@ class ReadyLatencyBench {
             ApiWriteCounter.Counts toReady = writes.snapshot().minus(before);
             long deleting = System.nanoTime();
             client.resource(isolation).delete();
-            awaitGone(name, isolations, nodeObjects);
+            awaitGone(cluster.namespace(), name, isolations, nodeObjects);
             long cleanup = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleting);
             ApiWriteCounter.Counts round = writes.snapshot().minus(before);
             System.out.printf(
@@ -196,10 +204,10 @@ class ReadyLatencyBench {
     return expected;
   }
 
-  private static CgroupIsolation selecting(String name, int size, List<Integer> sizes) {
+  private static CgroupIsolation selecting(
+      String namespace, String name, int size, List<Integer> sizes) {
     CgroupIsolation isolation = new CgroupIsolation();
-    isolation.setMetadata(
-        new ObjectMetaBuilder().withNamespace(E2eCluster.NAMESPACE).withName(name).build());
+    isolation.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     List<String> groups = sizes.stream().filter(s -> s <= size).map(s -> "upto-" + s).toList();
     CgroupIsolationSpec spec = new CgroupIsolationSpec();
     spec.podSelector =
@@ -212,12 +220,13 @@ class ReadyLatencyBench {
 
   /** Waits (on the informers' caches, not the API) until the isolation and its objects are gone. */
   private static void awaitGone(
+      String namespace,
       String name,
       SharedIndexInformer<CgroupIsolation> isolations,
       SharedIndexInformer<CgroupIsolationNode> nodeObjects)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-    while (isolations.getStore().getByKey(E2eCluster.NAMESPACE + "/" + name) != null
+    while (isolations.getStore().getByKey(namespace + "/" + name) != null
         || nodeObjects.getStore().list().stream()
             .anyMatch(
                 o -> name.equals(o.getMetadata().getLabels().get(ApiGroup.ISOLATION_LABEL)))) {

@@ -11,7 +11,8 @@ import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.api.v1alpha1.PodTarget;
 import dev.cgroupns.e2e.bench.ApiWriteCounter.Target;
-import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
+import dev.cgroupns.testbed.cluster.LocalControlPlane;
+import dev.cgroupns.testbed.cluster.TestClusters;
 import dev.cgroupns.testbed.kube.CrdInstaller;
 import dev.cgroupns.testbed.kube.ProjectCrds;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -25,36 +26,34 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmarks' stand-ins against the embedded endpoint: simulated agents answer each generation
- * of their nodes' objects once, and the write counter counts by target and leaves reads out.
+ * The benchmarks' stand-ins against the real API server: simulated agents answer each generation of
+ * their nodes' objects once, and the write counter counts by target and leaves reads out.
  */
 class SimulatedAgentsTest {
-  private static final String NS = "default";
-
-  private EmbeddedApiServer api;
+  private String ns;
   private KubernetesClient client;
   private ApiWriteCounter writes;
 
   @BeforeEach
   void startEndpoint() {
-    ApiWriteCounter.quietRuleLog();
-    api = EmbeddedApiServer.start(0);
-    client = api.client();
+    LocalControlPlane api = TestClusters.controlPlane();
+    client = api.adminClient();
     new CrdInstaller(client).install(ProjectCrds.directory());
-    writes = new ApiWriteCounter(api.faults());
+    ns = api.newNamespace("simulated");
+    String namespace = ns;
+    writes = new ApiWriteCounter(api.auditLog(), e -> e.namespace().equals(namespace));
   }
 
   @AfterEach
-  void stopEndpoint() {
-    client.close();
-    api.close();
+  void deleteNamespace() {
+    client.namespaces().withName(ns).delete();
   }
 
   @Test
   void answersEveryGenerationOnceAndOnlyOnItsOwnNodes() throws Exception {
     List<String> nodes = SimulatedNodes.names("sim", 2);
     List<Pod> pods =
-        SimulatedNodes.create(client, nodes, NS, 2, k -> Map.of("app", "x"), "app", "sidecar");
+        SimulatedNodes.create(client, nodes, ns, 2, k -> Map.of("app", "x"), "app", "sidecar");
     assertThat(pods).extracting(p -> p.getSpec().getNodeName()).containsOnlyElementsOf(nodes);
     ApiWriteCounter.Counts before = writes.snapshot();
 
@@ -104,11 +103,11 @@ class SimulatedAgentsTest {
                     && o.getStatus().observedGeneration == generation);
   }
 
-  private static CgroupIsolationNode nodeObject(String node, List<Pod> pods) {
+  private CgroupIsolationNode nodeObject(String node, List<Pod> pods) {
     CgroupIsolationNode object = new CgroupIsolationNode();
     object.setMetadata(
         new ObjectMetaBuilder()
-            .withNamespace(NS)
+            .withNamespace(ns)
             .withName("iso-" + node)
             .withLabels(
                 Map.of(

@@ -2,7 +2,9 @@ package dev.cgroupns.e2e.bench;
 
 import dev.cgroupns.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,7 @@ public final class SimulatedNodes {
       String... containers)
       throws Exception {
     for (String node : nodes) {
-      client.resource(Fixtures.node(node)).create();
+      client.resource(Fixtures.node(node)).createOr(NonDeletingOperation::update);
     }
     ExecutorService pool = Executors.newFixedThreadPool(CREATE_THREADS);
     try {
@@ -51,7 +53,11 @@ public final class SimulatedNodes {
         for (int i = 0; i < podsPerNode; i++) {
           Map<String, String> podLabels = labels.apply(created.size());
           Pod pod = Fixtures.pod(namespace, node + "-pod-" + i, node, podLabels, containers);
-          created.add(pool.submit(() -> client.resource(pod).create()));
+          // No kubelet renews these nodes' leases: without this the node lifecycle controller
+          // would evict the pods five minutes after it marks the nodes unreachable.
+          pod.getSpec()
+              .setTolerations(List.of(new TolerationBuilder().withOperator("Exists").build()));
+          created.add(pool.submit(() -> createRunning(client, pod)));
         }
       }
       List<Pod> pods = new ArrayList<>(created.size());
@@ -62,5 +68,15 @@ public final class SimulatedNodes {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Creates the pod and then reports its status, as the kubelet would: the API server ignores the
+   * status of a create.
+   */
+  private static Pod createRunning(KubernetesClient client, Pod pod) {
+    Pod created = client.resource(pod).create();
+    created.setStatus(pod.getStatus());
+    return client.resource(created).updateStatus();
   }
 }

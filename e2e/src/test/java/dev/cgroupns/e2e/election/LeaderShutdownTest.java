@@ -3,15 +3,17 @@ package dev.cgroupns.e2e.election;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.e2e.harness.OperatorDeployment;
 import dev.cgroupns.e2e.harness.OperatorProcess;
 import dev.cgroupns.operator.IsolationOperator;
-import dev.cgroupns.testbed.kube.MockApiServer;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.cgroupns.operator.testing.Fixtures;
+import dev.cgroupns.testbed.cluster.LocalControlPlane;
+import dev.cgroupns.testbed.cluster.PodIdentities;
+import dev.cgroupns.testbed.cluster.ProjectInstall;
+import dev.cgroupns.testbed.cluster.TestClusters;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -39,11 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * over, so the standby leads at once instead of waiting out the lease; a leader that loses its
  * Lease any other way exits non-zero, to be restarted as a standby.
  *
- * <p>The cluster is reached through {@link #api} (what the operators connect with) and {@link
- * #client} (what the test reads and writes with), set in {@link #startApi()}: today fabric8's mock
- * server in CRUD mode, which keeps Leases as any object, with SelfSubjectRulesReviews answered
- * ({@link RulesReviewAnsweringDispatcher}). The bounds below (30 s for an exit, 60 s for a wait)
- * only catch a hang; nothing is timed.
+ * <p>The cluster is a real control plane with the project's manifests; each operator runs with a
+ * token of the operator's service account bound to a Pod object named as its POD_NAME, so the Lease
+ * names a pod that exists and the manifests' RBAC is what lets it elect. The bounds below (30 s for
+ * an exit, 60 s for a wait) only catch a hang; nothing is timed.
  */
 class LeaderShutdownTest {
   private static final String NAMESPACE = "cgroup-isolation-system";
@@ -51,22 +52,18 @@ class LeaderShutdownTest {
 
   @TempDir Path work;
 
-  private MockApiServer server;
-  private Config api;
+  private LocalControlPlane cluster;
   private KubernetesClient client;
   private final List<OperatorProcess> operators = new ArrayList<>();
 
   @BeforeEach
   void startApi() {
-    server = MockApiServer.start(new RulesReviewAnsweringDispatcher());
-    client = server.client();
-    // The mock server speaks HTTP/1.1 without TLS.
-    api = new ConfigBuilder(client.getConfiguration()).withHttp2Disable(true).build();
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .create();
+    cluster = TestClusters.controlPlane();
+    ProjectInstall.installBase(cluster, TestClusters.checkout());
+    client = cluster.adminClient();
+    // Every test elects anew: no Lease left by an earlier one.
+    lease().delete();
+    await().atMost(WAIT).until(() -> lease().get() == null);
   }
 
   @AfterEach
@@ -76,7 +73,7 @@ class LeaderShutdownTest {
         operator.close();
       }
     } finally {
-      server.close();
+      lease().delete();
     }
   }
 
@@ -95,6 +92,24 @@ class LeaderShutdownTest {
     // already the standby.
     assertThat(holder()).as(log(leader)).isNotEqualTo(Optional.of("operator-a"));
     awaitHolder("operator-b", standby);
+
+    // The new leader does the work: a CgroupIsolation created now is reconciled to Ready.
+    String namespace = cluster.newNamespace("election");
+    CgroupIsolation created =
+        client
+            .resource(Fixtures.isolation(namespace, "after-handover", Map.of("app", "x")))
+            .create();
+    awaitWhileAlive(
+        standby,
+        "reconciling after-handover to Ready",
+        () -> {
+          CgroupIsolation now = client.resource(created).get();
+          return now != null
+              && now.getStatus() != null
+              && now.getStatus().conditions.stream()
+                  .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        });
+    client.resource(created).delete();
   }
 
   @Test
@@ -129,7 +144,7 @@ class LeaderShutdownTest {
     OperatorProcess operator =
         OperatorProcess.start(
             OperatorDeployment.read(),
-            api,
+            PodIdentities.operator(cluster, podName),
             Map.of("POD_NAME", podName, "LEADER_ELECTION", "true"),
             System.getProperty("java.class.path"),
             // A short-lived test JVM: quick start matters more than peak speed.

@@ -49,7 +49,6 @@ class AgentKilledMidWorkTest {
     // the kernel but reported none of it: what the restarted agent reports, it found out itself.
     FaultRule unreported =
         cluster
-            .apiServer()
             .faults()
             .add(
                 FaultRule.on("PATCH", NODE_STATUS, Fault.error(503))
@@ -76,7 +75,7 @@ class AgentKilledMidWorkTest {
         System.out.println("half-done at the kill: " + pod.name() + " " + Mounts.of(cluster, pod));
       }
     }
-    cluster.apiServer().faults().remove(unreported);
+    cluster.faults().remove(unreported);
     assertThat(cluster.nodeObject("killed").getStatus())
         .as("the killed agent reported nothing")
         .isNull();

@@ -43,7 +43,7 @@ class ApiErrorsTest {
   private static void convergesDespiteErrors(E2eCluster cluster) throws Exception {
     List<E2ePod> pods = cluster.startPods("flaky", PODS, LABELS);
     Map<String, List<CgroupMount>> original = Mounts.of(cluster, pods);
-    FaultRules faults = cluster.apiServer().faults();
+    FaultRules faults = cluster.faults();
     String operator = AgentProcessControlPlane.OPERATOR_USER_AGENT;
     String agent = AgentProcess.USER_AGENT;
     // The operator's first two node-object creates are refused, the third takes effect but its
@@ -70,7 +70,7 @@ class ApiErrorsTest {
 
     CgroupIsolation ready;
     try (ConditionHistory history =
-        ConditionHistory.watch(cluster.client(), E2eCluster.NAMESPACE, "flaky")) {
+        ConditionHistory.watch(cluster.client(), cluster.namespace(), "flaky")) {
       cluster.apply(Isolations.selecting("flaky", LABELS));
       ready = cluster.awaitReady("flaky");
       // The failed reconciliations were shown while they were retried, never as a dead end.

@@ -1,13 +1,15 @@
 package dev.cgroupns.e2e.harness;
 
 import dev.cgroupns.agent.cli.NodeAgentMain;
-import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
+import dev.cgroupns.testbed.cluster.Kubeconfigs;
+import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +41,7 @@ public final class AgentProcess extends ChildJvm {
   /**
    * Starts the agent.
    *
-   * @param apiUrl the endpoint (http://127.0.0.1:port)
+   * @param api how to reach the API server: its URL, CA and the agent's bearer token
    * @param nodeName the node it serves
    * @param stateDir its revert records and locks (kept across restarts, as hostPath /run is)
    * @param requestTimeout how long its API client waits for an answer before giving up
@@ -47,7 +49,7 @@ public final class AgentProcess extends ChildJvm {
    * @param log where its output goes (appended, so restarts add to one file)
    */
   public static AgentProcess start(
-      String apiUrl,
+      Config api,
       String nodeName,
       Path stateDir,
       Duration requestTimeout,
@@ -55,7 +57,14 @@ public final class AgentProcess extends ChildJvm {
       Path log)
       throws IOException {
     Files.createDirectories(stateDir);
-    Path kubeconfig = KubeconfigWriter.write(log.resolveSibling("agent-kubeconfig"), apiUrl);
+    Path kubeconfig =
+        Kubeconfigs.withToken(
+            log.resolveSibling("agent-kubeconfig"),
+            "e2e-agent",
+            api.getMasterUrl().replaceAll("/+$", ""),
+            new String(Base64.getDecoder().decode(api.getCaCertData()), StandardCharsets.US_ASCII),
+            // A kubeconfig's token is the client's "auto" token in fabric8's configuration.
+            api.getOauthToken() != null ? api.getOauthToken() : api.getAutoOAuthToken());
     int metricsPort = freePort();
     List<String> command =
         List.of(

@@ -73,7 +73,6 @@ public final class AgentProcessControlPlane implements ControlPlane {
   public AgentProcess startNodeAgent(Config api, String nodeName, Path stateDir)
       throws IOException {
     Path log = stateDir.resolveSibling("agent-" + agentStarts.incrementAndGet() + ".log");
-    String url = api.getMasterUrl().replaceAll("/+$", "");
-    return AgentProcess.start(url, nodeName, stateDir, REQUEST_TIMEOUT, AGENT_RESYNC, log);
+    return AgentProcess.start(api, nodeName, stateDir, REQUEST_TIMEOUT, AGENT_RESYNC, log);
   }
 }

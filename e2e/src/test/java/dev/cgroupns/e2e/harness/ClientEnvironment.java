@@ -22,7 +22,11 @@ public final class ClientEnvironment {
     env.put(
         name(Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY),
         config.getNamespace() == null ? "default" : config.getNamespace());
-    putIfSet(env, Config.KUBERNETES_OAUTH_TOKEN_SYSTEM_PROPERTY, config.getOauthToken());
+    // A token read from a kubeconfig is fabric8's "auto" token, one given in code the plain one.
+    putIfSet(
+        env,
+        Config.KUBERNETES_OAUTH_TOKEN_SYSTEM_PROPERTY,
+        config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken());
     putIfSet(env, Config.KUBERNETES_CA_CERTIFICATE_DATA_SYSTEM_PROPERTY, config.getCaCertData());
     putIfSet(env, Config.KUBERNETES_CA_CERTIFICATE_FILE_SYSTEM_PROPERTY, config.getCaCertFile());
     putIfSet(

@@ -47,4 +47,21 @@ class ClientEnvironmentTest {
         .containsEntry("KUBERNETES_HTTP2_DISABLE", "true")
         .doesNotContainKey("KUBERNETES_TRUST_CERTIFICATES");
   }
+
+  @Test
+  void carriesATokenReadFromAKubeconfig() {
+    Config fromKubeconfig =
+        Config.fromKubeconfig(
+            String.join(
+                "\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443'}}]",
+                "users: [{name: u, user: {token: bound-token}}]",
+                "contexts: [{name: x, context: {cluster: c, user: u}}]",
+                "current-context: x"));
+
+    assertThat(ClientEnvironment.of(fromKubeconfig))
+        .containsEntry("KUBERNETES_AUTH_TOKEN", "bound-token");
+  }
 }

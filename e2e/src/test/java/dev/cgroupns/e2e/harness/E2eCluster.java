@@ -9,13 +9,18 @@ import dev.cgroupns.operator.targets.DesiredNodeObjects;
 import dev.cgroupns.sandbox.Preflight;
 import dev.cgroupns.sandbox.Progress;
 import dev.cgroupns.sandbox.Teardown;
-import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import dev.cgroupns.sandbox.demo.ContainerViewReader;
 import dev.cgroupns.sandbox.demo.DemoPods;
 import dev.cgroupns.sandbox.system.ControlPlane;
 import dev.cgroupns.sandbox.system.InProcessControlPlane;
-import dev.cgroupns.testbed.kube.CrdInstaller;
+import dev.cgroupns.testbed.cluster.AuditLog;
+import dev.cgroupns.testbed.cluster.LocalControlPlane;
+import dev.cgroupns.testbed.cluster.PodIdentities;
+import dev.cgroupns.testbed.cluster.ProjectInstall;
+import dev.cgroupns.testbed.cluster.TestClusters;
+import dev.cgroupns.testbed.kube.faults.FaultProxy;
+import dev.cgroupns.testbed.kube.faults.FaultRules;
 import dev.cgroupns.testbed.runc.BusyboxRootfs;
 import dev.cgroupns.testbed.runc.CgroupHierarchies;
 import dev.cgroupns.testbed.runc.CgroupRoot;
@@ -46,14 +51,18 @@ import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 
 /**
- * The whole system on this machine, for one test: the embedded API endpoint with the CRDs, the
- * operator and one real node agent (node {@link #NODE}) in this JVM, and runc containers standing
+ * The whole system on this machine, for one test: a real Kubernetes control plane (shared by the
+ * tests of this JVM, with the project's CRDs, RBAC and admission policy installed from
+ * manifests/base), a namespace of the test's own, the operator and one real node agent (node {@link
+ * #NODE}) running with their own service accounts' pod-bound tokens, and runc containers standing
  * in for pods, with Pod objects carrying their UIDs, container IDs, node name and statuses.
  *
  * <p>Everything is built from the sandbox's parts, so the end-to-end tests run what {@code
  * sandbox/bin/sandbox} runs. {@link #close} undoes every step in reverse order and then checks that
  * the machine is as it was: the host's mountinfo byte for byte, no container or cgroup left (the
- * work directory, with the agent's revert records, goes last).
+ * work directory, with the agent's revert records, goes last). It also fails the test when the API
+ * server answered any request of the operator or the agent with 403 Forbidden: the manifests' RBAC
+ * must let them do all they do.
  *
  * <p>Needs root, runc and busybox: outside CI a test without them is skipped with the reason, with
  * {@code CI=true} it fails.
@@ -62,9 +71,6 @@ public final class E2eCluster implements AutoCloseable {
 
   /** The one node with a real agent; the pods run on it. */
   public static final String NODE = "e2e-node";
-
-  /** Where the pods (and the tests' CgroupIsolations) live. */
-  public static final String NAMESPACE = DemoPods.NAMESPACE;
 
   /**
    * The longest any wait for the system may take before the test fails. Not a performance bound:
@@ -82,7 +88,12 @@ public final class E2eCluster implements AutoCloseable {
   private final ControlPlane controlPlane;
   private final byte[] hostMountInfoBefore;
   private Path workDir;
-  private EmbeddedApiServer api;
+  private LocalControlPlane api;
+  private String namespace;
+  private Config operatorConfig;
+  private Config agentConfig;
+  private int auditEntriesBefore;
+  private FaultProxy proxy;
   private KubernetesClient client;
   private CgroupRoot cgroups;
   private RuncRuntime runtime;
@@ -138,11 +149,18 @@ public final class E2eCluster implements AutoCloseable {
     teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));
     LeftoverSweeper.claim(workDir);
 
-    api = EmbeddedApiServer.start(0);
-    teardown.add("stop the API endpoint", api::close);
-    client = api.client();
-    teardown.add("close the test's API client", client::close);
-    new CrdInstaller(client).install(repository().resolve("crds"));
+    api = TestClusters.controlPlane();
+    installProject(api);
+    client = api.adminClient();
+    namespace = api.newNamespace("e2e");
+    teardown.add("delete namespace " + namespace, this::deleteNamespace);
+    // The operator and the agent reach the API server through a proxy that passes everything on
+    // unless a test programs a fault: the faults come in front of the real server.
+    proxy = FaultProxy.start(java.net.URI.create(api.serverUrl()), api.caFile());
+    teardown.add("stop the fault proxy", proxy::close);
+    operatorConfig =
+        proxy.throughProxy(PodIdentities.operator(api, "cgroup-isolation-operator-e2e"));
+    auditEntriesBefore = api.auditLog().entries().size();
 
     teardown.add("stop the operator", this::stopOperator);
     startOperator();
@@ -159,8 +177,9 @@ public final class E2eCluster implements AutoCloseable {
     runtime = new RuncRuntime(runc, workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
     teardown.add("delete every container", this::deleteAllContainers);
     views = new ContainerViewReader(runtime);
-    pods = new DemoPods(client, runtime, NODE);
+    pods = new DemoPods(client, runtime, NODE, namespace);
     pods.registerNode();
+    agentConfig = proxy.throughProxy(PodIdentities.nodeAgent(api, NODE));
 
     teardown.add("stop the node agent", this::stopAgent);
     startAgent();
@@ -170,19 +189,42 @@ public final class E2eCluster implements AutoCloseable {
 
   // ---- the parts ------------------------------------------------------------------------------
 
-  /** A client of the API endpoint, shared by the test (closed by {@link #close}). */
+  /** A client of the cluster admin, shared by the tests (do not close it). */
   public KubernetesClient client() {
     return client;
   }
 
-  /** The endpoint, e.g. for the fault tests' hooks. */
-  public EmbeddedApiServer apiServer() {
+  /** The real control plane, e.g. for its audit log. */
+  public LocalControlPlane controlPlane() {
     return api;
   }
 
-  /** How the operator and the agent connect; for further components (a second agent, fakes). */
-  public Config apiConfig() {
-    return api.clientConfig();
+  /**
+   * The faults the operator's and the agent's requests meet on their way to the API server (none
+   * until a test adds one).
+   */
+  public FaultRules faults() {
+    return proxy.faults();
+  }
+
+  /** The test's own namespace: its pods and CgroupIsolations live there. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The user name of {@link #client()} as the API server sees it (in its audit log). */
+  public String adminUser() {
+    return LocalControlPlane.ADMIN_USER;
+  }
+
+  /** How the operator connects: its service account's token. */
+  public Config operatorConfig() {
+    return operatorConfig;
+  }
+
+  /** How the agent of {@link #NODE} connects: a token bound to a pod on that node. */
+  public Config agentConfig() {
+    return agentConfig;
   }
 
   /** The agent's state directory: its revert records ({@code <pid>-<start>.json}) and locks. */
@@ -199,7 +241,7 @@ public final class E2eCluster implements AutoCloseable {
 
   public synchronized void startOperator() throws Exception {
     if (operator == null) {
-      operator = controlPlane.startOperator(api.clientConfig());
+      operator = controlPlane.startOperator(operatorConfig);
       progress.step("operator running");
     }
   }
@@ -216,7 +258,7 @@ public final class E2eCluster implements AutoCloseable {
 
   public synchronized void startAgent() throws Exception {
     if (agent == null) {
-      agent = controlPlane.startNodeAgent(api.clientConfig(), NODE, agentStateDir());
+      agent = controlPlane.startNodeAgent(agentConfig, NODE, agentStateDir());
       progress.step("node agent running for " + NODE);
     }
   }
@@ -326,7 +368,7 @@ public final class E2eCluster implements AutoCloseable {
 
   /** The stored Pod object of the pod, or null. */
   public Pod podObject(E2ePod pod) {
-    return client.pods().inNamespace(NAMESPACE).withName(pod.name()).get();
+    return client.pods().inNamespace(namespace).withName(pod.name()).get();
   }
 
   /** Whether the pod's container still runs (runc knows it). */
@@ -375,24 +417,27 @@ public final class E2eCluster implements AutoCloseable {
 
   // ---- the API objects ------------------------------------------------------------------------
 
-  /** Creates a CgroupIsolation (in its own namespace, {@link #NAMESPACE} for the builders). */
+  /** Creates a CgroupIsolation, in the test's namespace unless it names another. */
   public CgroupIsolation apply(CgroupIsolation isolation) {
+    if (isolation.getMetadata().getNamespace() == null) {
+      isolation.getMetadata().setNamespace(namespace);
+    }
     return client.resource(isolation).create();
   }
 
   /** The stored CgroupIsolation, or null. */
   public CgroupIsolation isolation(String name) {
-    return client.resources(CgroupIsolation.class).inNamespace(NAMESPACE).withName(name).get();
+    return client.resources(CgroupIsolation.class).inNamespace(namespace).withName(name).get();
   }
 
   /** Edits a CgroupIsolation's spec (or anything else) with a read-modify-write. */
   public CgroupIsolation edit(String name, UnaryOperator<CgroupIsolation> e) {
-    return client.resources(CgroupIsolation.class).inNamespace(NAMESPACE).withName(name).edit(e);
+    return client.resources(CgroupIsolation.class).inNamespace(namespace).withName(name).edit(e);
   }
 
   /** Deletes a CgroupIsolation; the finalizer keeps it until the agents have reverted. */
   public void delete(String isolationName) {
-    client.resources(CgroupIsolation.class).inNamespace(NAMESPACE).withName(isolationName).delete();
+    client.resources(CgroupIsolation.class).inNamespace(namespace).withName(isolationName).delete();
   }
 
   /** Waits until the stored CgroupIsolation satisfies the condition, and returns it. */
@@ -429,7 +474,7 @@ public final class E2eCluster implements AutoCloseable {
   public CgroupIsolationNode nodeObject(String isolationName) {
     return client
         .resources(CgroupIsolationNode.class)
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .withName(DesiredNodeObjects.objectName(isolationName, NODE))
         .get();
   }
@@ -438,7 +483,7 @@ public final class E2eCluster implements AutoCloseable {
   public List<CgroupIsolationNode> nodeObjects(String isolationName) {
     return client
         .resources(CgroupIsolationNode.class)
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .list()
         .getItems()
         .stream()
@@ -495,6 +540,10 @@ public final class E2eCluster implements AutoCloseable {
     if (!hostMountsUnchanged()) {
       problems.add("the host's mountinfo changed during the test");
     }
+    List<AuditLog.Entry> forbidden = forbiddenRequests();
+    if (!forbidden.isEmpty()) {
+      problems.add("the operator or the agent was refused (403) by the API server: " + forbidden);
+    }
     if (cgroups != null && !cgroups.remaining().isEmpty()) {
       problems.add("cgroups left behind: " + cgroups.remaining());
     }
@@ -525,6 +574,44 @@ public final class E2eCluster implements AutoCloseable {
       waiting("CgroupIsolation " + isolation.getMetadata().getName() + " to be gone at teardown")
           .until(() -> client.resource(isolation).get() == null);
     }
+  }
+
+  /** The requests of the operator and the agent that the API server refused since the start. */
+  public List<AuditLog.Entry> forbiddenRequests() {
+    if (api == null) {
+      return List.of();
+    }
+    List<String> users =
+        List.of(
+            serviceAccountUser(ProjectInstall.OPERATOR_ACCOUNT),
+            serviceAccountUser(ProjectInstall.AGENT_ACCOUNT));
+    List<AuditLog.Entry> all = api.auditLog().entries();
+    return all.subList(Math.min(auditEntriesBefore, all.size()), all.size()).stream()
+        .filter(e -> e.code() == 403 && users.contains(e.user()))
+        .toList();
+  }
+
+  private static String serviceAccountUser(String account) {
+    return "system:serviceaccount:" + ProjectInstall.SYSTEM_NAMESPACE + ":" + account;
+  }
+
+  /** The manifests go in once per control plane: every cluster of this JVM shares it. */
+  private static synchronized void installProject(LocalControlPlane plane) {
+    if (installedIn != plane) {
+      ProjectInstall.installBase(plane, repository());
+      installedIn = plane;
+    }
+  }
+
+  private static LocalControlPlane installedIn;
+
+  /**
+   * Removes the test's pods at once (no kubelet would confirm a graceful deletion) and then its
+   * namespace, so that later tests on the same control plane see nothing of this one.
+   */
+  private void deleteNamespace() {
+    client.pods().inNamespace(namespace).withGracePeriod(0).delete();
+    client.namespaces().withName(namespace).delete();
   }
 
   private void deleteAllContainers() {

@@ -24,7 +24,7 @@ class E2eClusterTest {
       E2ePod pod = cluster.startPod("harness-0", Map.of("app", "harness"));
 
       Pod object =
-          cluster.client().pods().inNamespace(E2eCluster.NAMESPACE).withName("harness-0").get();
+          cluster.client().pods().inNamespace(cluster.namespace()).withName("harness-0").get();
       assertThat(object.getMetadata().getUid()).isEqualTo(pod.uid());
       assertThat(object.getSpec().getNodeName()).isEqualTo(E2eCluster.NODE);
       assertThat(app(object).getContainerID()).isEqualTo(pod.containerID());
@@ -42,7 +42,7 @@ class E2eClusterTest {
       assertThat(cluster.isRunning(pod)).isFalse();
       assertThat(cluster.isRunning(restarted)).isTrue();
       Pod after =
-          cluster.client().pods().inNamespace(E2eCluster.NAMESPACE).withName("harness-0").get();
+          cluster.client().pods().inNamespace(cluster.namespace()).withName("harness-0").get();
       assertThat(app(after).getContainerID()).isEqualTo(restarted.containerID());
       assertThat(app(after).getRestartCount()).isEqualTo(1);
       assertThat(cluster.seenBy(restarted).procSelfCgroup())
@@ -52,7 +52,7 @@ class E2eClusterTest {
 
       assertThat(cluster.isRunning(restarted)).isFalse();
       assertThat(
-              cluster.client().pods().inNamespace(E2eCluster.NAMESPACE).withName("harness-0").get())
+              cluster.client().pods().inNamespace(cluster.namespace()).withName("harness-0").get())
           .isNull();
       assertThat(cluster.hostMountsUnchanged()).isTrue();
       assertThat(Files.isDirectory(cgroupRoot)).isTrue();

@@ -11,11 +11,13 @@ public final class Isolations {
 
   private Isolations() {}
 
-  /** Isolates every container of the pods in {@link E2eCluster#NAMESPACE} with these labels. */
+  /**
+   * Isolates every container of the pods with these labels; no namespace, so {@link
+   * E2eCluster#apply} puts it in the test's own.
+   */
   public static CgroupIsolation selecting(String name, Map<String, String> matchLabels) {
     CgroupIsolation isolation = new CgroupIsolation();
-    isolation.setMetadata(
-        new ObjectMetaBuilder().withNamespace(E2eCluster.NAMESPACE).withName(name).build());
+    isolation.setMetadata(new ObjectMetaBuilder().withName(name).build());
     CgroupIsolationSpec spec = new CgroupIsolationSpec();
     spec.podSelector = new PodSelector(Map.copyOf(matchLabels), null);
     isolation.setSpec(spec);

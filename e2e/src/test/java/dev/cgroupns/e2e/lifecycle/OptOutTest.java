@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
-import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
@@ -55,7 +54,7 @@ class OptOutTest extends ClusterPerTest {
     cluster
         .client()
         .pods()
-        .inNamespace(E2eCluster.NAMESPACE)
+        .inNamespace(cluster.namespace())
         .withName(pod.name())
         .edit(
             p -> {

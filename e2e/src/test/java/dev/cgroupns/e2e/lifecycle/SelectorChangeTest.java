@@ -10,7 +10,6 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.PodSelector;
-import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
@@ -105,7 +104,7 @@ class SelectorChangeTest extends ClusterPerTest {
     cluster
         .client()
         .pods()
-        .inNamespace(E2eCluster.NAMESPACE)
+        .inNamespace(cluster.namespace())
         .withName(relabelled.name())
         .edit(
             p -> {
