@@ -4,11 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +41,12 @@ public final class ProjectInstall {
    * @return the kinds and names applied, in order
    */
   public static List<String> installBase(LocalControlPlane cluster, Path checkout) {
-    String rendered =
-        kustomize(cluster.binaries().path("kubectl"), checkout.resolve("manifests/base"));
+    Kubectl.Result kustomize =
+        Kubectl.admin(cluster).run("kustomize", checkout.resolve("manifests/base").toString());
+    if (!kustomize.ok()) {
+      throw new IllegalStateException("kubectl kustomize manifests/base failed: " + kustomize);
+    }
+    String rendered = kustomize.out();
     KubernetesClient client = cluster.adminClient();
     List<String> applied = new ArrayList<>();
     List<HasMetadata> items =
@@ -75,33 +75,5 @@ public final class ProjectInstall {
         && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  /** What {@code kubectl kustomize dir} prints. */
-  static String kustomize(Path kubectl, Path dir) {
-    try {
-      Path stderr = Files.createTempFile("kustomize", ".err");
-      try {
-        Process process =
-            new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(stderr.toFile())
-                .start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-          process.destroyForcibly();
-          throw new IllegalStateException(
-              "kubectl kustomize " + dir + " failed: " + Files.readString(stderr));
-        }
-        return new String(out, StandardCharsets.UTF_8);
-      } finally {
-        Files.deleteIfExists(stderr);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
