@@ -18,10 +18,10 @@ public final class ControlPlaneBinaries {
 
   /** Said before a build starts: what happens, how long it takes, that it happens once. */
   static final String BUILDING =
-      "the Kubernetes binaries are not built yet: building "
+      "the Kubernetes binaries are not all built yet: building what is missing of "
           + String.join(", ", COMPONENTS)
-          + " from their official Go modules, once (about 10 minutes on 2 cores; cached under"
-          + " ~/.cache/cgroupns/kube for every later run)";
+          + " from their official Go modules, once (about 10 minutes on 2 cores for all of them;"
+          + " cached for every later run)";
 
   private ControlPlaneBinaries() {}
 
