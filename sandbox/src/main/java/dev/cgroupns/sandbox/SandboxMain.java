@@ -157,20 +157,20 @@ public final class SandboxMain implements Callable<Integer> {
             },
             "sandbox-cleanup");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
-    int code;
     try {
-      code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
-    } catch (SandboxRun.StoppedException e) {
-      progress.step("stopping (Ctrl-C)");
-      code = 130;
-    } catch (Exception e) {
-      progress.step("FAILED: " + failure(e));
-      if (verbose) {
-        e.printStackTrace();
+      int code;
+      try {
+        code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
+      } catch (SandboxRun.StoppedException e) {
+        progress.step("stopping (Ctrl-C)");
+        code = 130;
+      } catch (Exception e) {
+        progress.step("FAILED: " + failure(e));
+        if (verbose) {
+          e.printStackTrace();
+        }
+        code = SandboxRun.FAILED;
       }
-      code = SandboxRun.FAILED;
-    }
-    try {
       List<String> failures = teardown.run();
       if (!failures.isEmpty()) {
         progress.step("cleanup incomplete: " + failures);
@@ -182,7 +182,9 @@ public final class SandboxMain implements Callable<Integer> {
               : "stopped, nothing left behind");
       return code;
     } finally {
-      // Only now may a Ctrl-C hook let the JVM exit: the last line is printed.
+      // Only now may a Ctrl-C hook let the JVM exit: the last line is printed. After an Error
+      // (say, a class missing from a stale build) the exit's hook cleans up at once instead of
+      // waiting out its grace for this thread.
       finished.countDown();
     }
   }
