@@ -1,5 +1,6 @@
 package dev.cgroupns.sandbox;
 
+import dev.cgroupns.sandbox.cluster.ControlPlaneBinaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,30 +21,52 @@ public final class Preflight {
    * @param busybox true when /bin/busybox exists (containers' root filesystem)
    * @param cgroupfs true when cgroup hierarchies are mounted under /sys/fs/cgroup
    * @param repository the project checkout (must contain crds/ and manifests/samples/)
+   * @param kubeBinaries true when every binary of the local control plane is there
+   * @param kubebuilderAssets the directory KUBEBUILDER_ASSETS names, if set
+   * @param go true when Go is on PATH (to build the binaries)
    */
   public record Facts(
-      int uid, Optional<Path> runc, boolean busybox, boolean cgroupfs, Path repository) {
+      int uid,
+      Optional<Path> runc,
+      boolean busybox,
+      boolean cgroupfs,
+      Path repository,
+      boolean kubeBinaries,
+      Optional<Path> kubebuilderAssets,
+      boolean go) {
 
     public static Facts ofThisMachine(Path repository) {
+      String assets = System.getenv("KUBEBUILDER_ASSETS");
       return new Facts(
           currentUid(),
           findRunc(),
           Files.isExecutable(Path.of("/bin/busybox")),
           hasCgroupfs(),
-          repository);
+          repository,
+          hasKubeBinaries(repository),
+          assets == null || assets.isEmpty() ? Optional.empty() : Optional.of(Path.of(assets)),
+          onPath("go").isPresent());
     }
   }
 
   private Preflight() {}
 
-  /** Problems with their remedies; empty when the sandbox can run. */
-  public static List<String> problems(Facts facts, boolean apiOnly) {
+  /**
+   * Problems with their remedies; empty when the sandbox can run.
+   *
+   * @param apiOnly only the API server is wanted (no containers)
+   * @param localControlPlane the sandbox runs its own control plane (not another cluster's)
+   */
+  public static List<String> problems(Facts facts, boolean apiOnly, boolean localControlPlane) {
     List<String> problems = new ArrayList<>();
     if (!Files.isDirectory(facts.repository().resolve("crds"))) {
       problems.add(
           "no crds/ directory in "
               + facts.repository()
               + ": run from the project checkout, or pass --repository <checkout>");
+    }
+    if (localControlPlane) {
+      kubeBinariesProblem(facts).ifPresent(problems::add);
     }
     if (apiOnly) {
       return problems;
@@ -53,8 +76,8 @@ public final class Preflight {
           "not running as root (uid "
               + facts.uid()
               + "): the sandbox creates containers, cgroups and mounts. Run it as root:"
-              + " sudo sandbox/bin/sandbox   (or add --api-only for just the API endpoint and"
-              + " kubectl, which needs no root)");
+              + " sudo sandbox/bin/sandbox   (or add --api-only for just the Kubernetes control"
+              + " plane and kubectl, which needs no root)");
     }
     if (facts.runc().isEmpty()) {
       problems.add("runc is not installed: apt-get install -y runc   (Debian/Ubuntu)");
@@ -71,22 +94,67 @@ public final class Preflight {
     return problems;
   }
 
+  /**
+   * Missing binaries are built at the start when Go is there; without Go, or when
+   * KUBEBUILDER_ASSETS points at an incomplete set, the sandbox cannot have its control plane.
+   */
+  private static Optional<String> kubeBinariesProblem(Facts facts) {
+    if (facts.kubeBinaries()) {
+      return Optional.empty();
+    }
+    String components = String.join(", ", ControlPlaneBinaries.COMPONENTS);
+    if (facts.kubebuilderAssets().isPresent()) {
+      return Optional.of(
+          "KUBEBUILDER_ASSETS="
+              + facts.kubebuilderAssets().get()
+              + " does not hold the whole control plane the sandbox runs ("
+              + components
+              + ", of one Kubernetes release; setup-envtest's assets have only three of them):"
+              + " point it at such a directory, or unset it and the sandbox builds them (needs"
+              + " Go)");
+    }
+    if (!facts.go()) {
+      return Optional.of(
+          "the Kubernetes binaries ("
+              + components
+              + ") are not built yet, and building them needs Go, which is not on PATH: install"
+              + " Go 1.26 or newer (https://go.dev/dl/) and run again, and the sandbox builds them"
+              + " once (about 10 minutes); or set KUBEBUILDER_ASSETS to a directory that holds"
+              + " them");
+    }
+    return Optional.empty();
+  }
+
   /** runc at its Debian path, else the first on PATH. */
   public static Optional<Path> findRunc() {
     Path standard = Path.of("/usr/sbin/runc");
     if (Files.isExecutable(standard)) {
       return Optional.of(standard);
     }
+    return onPath("runc");
+  }
+
+  /** The first executable {@code name} in a directory of PATH. */
+  private static Optional<Path> onPath(String name) {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(":")) {
-        Path candidate = Path.of(dir.isEmpty() ? "." : dir, "runc");
+        Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
         if (Files.isExecutable(candidate)) {
           return Optional.of(candidate);
         }
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean hasKubeBinaries(Path repository) {
+    try {
+      return ControlPlaneBinaries.find(repository).isPresent();
+    } catch (IllegalStateException notACheckout) {
+      // Reported as the missing crds/ directory.
+      return false;
+    }
   }
 
   private static boolean hasCgroupfs() {

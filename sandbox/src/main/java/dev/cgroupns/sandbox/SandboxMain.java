@@ -1,6 +1,7 @@
 package dev.cgroupns.sandbox;
 
 import dev.cgroupns.sandbox.system.InProcessControlPlane;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "sandbox 0.1.0",
     description = {
-      "Runs the whole system on this machine: an embedded Kubernetes API endpoint,",
-      "the CRDs, the operator, one node agent and demo pods as real runc containers.",
+      "Runs the whole system on this machine: a real Kubernetes control plane (etcd,",
+      "kube-apiserver, controller-manager, scheduler; built once if missing) with the",
+      "project's manifests, the operator, one node agent and demo pods as real runc containers.",
       "Applies the sample CgroupIsolation, waits until Ready and shows what a",
       "container saw before and sees after. Needs root, runc and busybox-static",
       "(except with --api-only). Ctrl-C stops it and removes everything it made."
@@ -32,18 +34,20 @@ public final class SandboxMain implements Callable<Integer> {
 
   @Option(
       names = "--api-only",
-      description = "Only the API endpoint with the CRDs, for kubectl (no root needed).")
+      description =
+          "Only the Kubernetes control plane with the project's manifests, for kubectl (no root"
+              + " needed).")
   boolean apiOnly;
 
   @Option(
       names = "--kubeconfig",
       paramLabel = "FILE",
-      description = "Use this cluster instead of the embedded endpoint.")
+      description = "Use this cluster instead of the sandbox's own control plane.")
   Path kubeconfig;
 
   @Option(
       names = "--use-current-context",
-      description = "Use the current kubectl context instead of the embedded endpoint.")
+      description = "Use the current kubectl context instead of the sandbox's own control plane.")
   boolean useCurrentContext;
 
   @Option(
@@ -59,13 +63,6 @@ public final class SandboxMain implements Callable<Integer> {
       paramLabel = "N",
       description = "Demo pods (default: ${DEFAULT-VALUE}).")
   int pods;
-
-  @Option(
-      names = "--port",
-      defaultValue = "0",
-      paramLabel = "PORT",
-      description = "Port of the embedded endpoint on 127.0.0.1 (default: any free port).")
-  int port;
 
   @Option(
       names = "--ready-timeout",
@@ -98,6 +95,19 @@ public final class SandboxMain implements Callable<Integer> {
     System.exit(new CommandLine(new SandboxMain()).execute(args));
   }
 
+  /** What went wrong: an API server's refusal in its own words, without the client's dump of it. */
+  static String failure(Exception e) {
+    if (e instanceof KubernetesClientException refused
+        && refused.getStatus() != null
+        && refused.getStatus().getMessage() != null) {
+      return "the API server answered "
+          + refused.getCode()
+          + ": "
+          + refused.getStatus().getMessage();
+    }
+    return e.getMessage();
+  }
+
   @Override
   public Integer call() throws Exception {
     SandboxOptions options;
@@ -111,14 +121,16 @@ public final class SandboxMain implements Callable<Integer> {
               useCurrentContext,
               nodeName,
               pods,
-              port,
               Duration.ofSeconds(readyTimeoutSeconds));
     } catch (IllegalArgumentException e) {
       System.err.println("sandbox: " + e.getMessage());
       return 2;
     }
     List<String> problems =
-        Preflight.problems(Preflight.Facts.ofThisMachine(options.repository()), options.apiOnly());
+        Preflight.problems(
+            Preflight.Facts.ofThisMachine(options.repository()),
+            options.apiOnly(),
+            options.localControlPlane());
     if (!problems.isEmpty()) {
       System.err.println("sandbox cannot start on this machine:");
       problems.forEach(p -> System.err.println("  - " + p));
@@ -145,20 +157,20 @@ public final class SandboxMain implements Callable<Integer> {
             },
             "sandbox-cleanup");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
-    int code;
     try {
-      code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
-    } catch (SandboxRun.StoppedException e) {
-      progress.step("stopping (Ctrl-C)");
-      code = 130;
-    } catch (Exception e) {
-      progress.step("FAILED: " + e.getMessage());
-      if (verbose) {
-        e.printStackTrace();
+      int code;
+      try {
+        code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
+      } catch (SandboxRun.StoppedException e) {
+        progress.step("stopping (Ctrl-C)");
+        code = 130;
+      } catch (Exception e) {
+        progress.step("FAILED: " + failure(e));
+        if (verbose) {
+          e.printStackTrace();
+        }
+        code = SandboxRun.FAILED;
       }
-      code = SandboxRun.FAILED;
-    }
-    try {
       List<String> failures = teardown.run();
       if (!failures.isEmpty()) {
         progress.step("cleanup incomplete: " + failures);
@@ -170,7 +182,9 @@ public final class SandboxMain implements Callable<Integer> {
               : "stopped, nothing left behind");
       return code;
     } finally {
-      // Only now may a Ctrl-C hook let the JVM exit: the last line is printed.
+      // Only now may a Ctrl-C hook let the JVM exit: the last line is printed. After an Error
+      // (say, a class missing from a stale build) the exit's hook cleans up at once instead of
+      // waiting out its grace for this thread.
       finished.countDown();
     }
   }

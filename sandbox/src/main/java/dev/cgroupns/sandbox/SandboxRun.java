@@ -1,15 +1,18 @@
 package dev.cgroupns.sandbox;
 
-import dev.cgroupns.sandbox.apiserver.EmbeddedApiServer;
+import dev.cgroupns.sandbox.cluster.ClusterAccess;
+import dev.cgroupns.sandbox.cluster.ControlPlaneBinaries;
+import dev.cgroupns.sandbox.cluster.ExistingCluster;
 import dev.cgroupns.sandbox.cluster.IsolationStatusWatcher;
-import dev.cgroupns.sandbox.cluster.KubeconfigWriter;
+import dev.cgroupns.sandbox.cluster.LocalCluster;
 import dev.cgroupns.sandbox.cluster.ManifestApplier;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import dev.cgroupns.sandbox.demo.ContainerViewReader;
 import dev.cgroupns.sandbox.demo.DemoPods;
 import dev.cgroupns.sandbox.demo.ViewReport;
 import dev.cgroupns.sandbox.system.ControlPlane;
-import dev.cgroupns.testbed.kube.CrdInstaller;
+import dev.cgroupns.testbed.cluster.KubeBinaries;
+import dev.cgroupns.testbed.cluster.ProjectInstall;
 import dev.cgroupns.testbed.runc.BusyboxRootfs;
 import dev.cgroupns.testbed.runc.CgroupHierarchies;
 import dev.cgroupns.testbed.runc.CgroupRoot;
@@ -19,7 +22,6 @@ import dev.cgroupns.testbed.runc.RuncRuntime;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The sandbox's steps, in order, each registering its undo with the {@link Teardown} before the
- * next one starts: endpoint, CRDs, operator, node agent, demo pods, sample, Ready, views.
+ * next one starts: Kubernetes control plane, the project's manifests, operator, node agent, demo
+ * pods, sample, Ready, views.
  */
 public final class SandboxRun {
 
@@ -47,7 +50,7 @@ public final class SandboxRun {
   private final Teardown teardown;
   private final ControlPlane controlPlane;
   private final CountDownLatch stop;
-  private Path kubeconfig;
+  private List<String> kubectlSetup = List.of();
 
   /**
    * @param stop counted down to end a run that keeps going until Ctrl-C
@@ -73,24 +76,29 @@ public final class SandboxRun {
     teardown.add("remove work directory " + workDir, () -> LeftoverSweeper.deleteWorkDir(workDir));
 
     checkStopped();
-    Config api = connect(workDir);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(api).build();
-    teardown.add("close API client", client::close);
+    ClusterAccess cluster = options.localControlPlane() ? startControlPlane() : connectToCluster();
+    KubernetesClient client = cluster.client();
 
     checkStopped();
-    List<String> crds = new CrdInstaller(client).install(options.crds());
-    progress.step("installed CRDs " + String.join(", ", crds));
+    progress.step(cluster.install(options.repository()));
+    kubectlSetup = cluster.kubectlSetup();
+    kubectlSetup.forEach(line -> progress.text("    " + line));
     if (options.apiOnly()) {
-      return keepRunning("API endpoint with the CRDs is up", List.of());
+      return keepRunning(
+          "the API server with the project's manifests is up (no operator, agent or pods)",
+          List.of(
+              "kubectl explain cgroupisolation.spec",
+              "kubectl apply --dry-run=server -f "
+                  + options.repository().relativize(options.sample())));
     }
 
     checkStopped();
-    AutoCloseable operator = controlPlane.startOperator(api);
+    AutoCloseable operator = controlPlane.startOperator(cluster.operator());
     teardown.add("stop the operator", operator::close);
-    progress.step("operator running in-process");
+    progress.step("operator running in-process" + identity(ProjectInstall.OPERATOR_ACCOUNT));
 
     checkStopped();
-    Demo demo = startDemo(api, client, workDir);
+    Demo demo = startDemo(cluster, workDir);
     DemoContainer shown = demo.containers().get(0);
     ContainerViewReader views = new ContainerViewReader(demo.runtime());
     ContainerView before = views.read(shown);
@@ -148,6 +156,7 @@ public final class SandboxRun {
         "the demo is running",
         List.of(
             "kubectl describe cgroupisolation demo",
+            "kubectl get cgroupisolations -w   (in a second shell, while you delete and apply)",
             "kubectl get pods -o wide",
             "runc --root "
                 + workDir.resolve(RuncRuntime.STATE_DIR)
@@ -181,7 +190,7 @@ public final class SandboxRun {
    * them, Pod and Node objects. The agent's undo runs before the containers' (it must not act on
    * containers being deleted), the cgroups' after them (a cgroup with processes cannot go).
    */
-  private Demo startDemo(Config api, KubernetesClient client, Path workDir) throws Exception {
+  private Demo startDemo(ClusterAccess cluster, Path workDir) throws Exception {
     String suffix = Long.toHexString(ProcessHandle.current().pid());
     CgroupRoot cgroups = CgroupRoot.create("sandbox", suffix);
     LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
@@ -190,16 +199,24 @@ public final class SandboxRun {
         new RuncRuntime(runc(), workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
     teardown.add("delete the demo containers", runtime::deleteAll);
 
+    KubernetesClient client = cluster.client();
     DemoPods pods = new DemoPods(client, runtime, options.nodeName());
     pods.registerNode();
-    if (!options.embeddedApi()) {
+    if (!options.localControlPlane()) {
+      // The sandbox's own control plane goes with everything in it; another cluster keeps them.
       teardown.add("delete the demo Pod and Node objects", () -> deleteDemoObjects(client, pods));
     }
     checkStopped();
     AutoCloseable agent =
-        controlPlane.startNodeAgent(api, options.nodeName(), workDir.resolve("agent-state"));
+        controlPlane.startNodeAgent(
+            cluster.nodeAgent(options.nodeName()),
+            options.nodeName(),
+            workDir.resolve("agent-state"));
     teardown.add("stop the node agent", agent::close);
-    progress.step("node agent running in-process for node " + options.nodeName());
+    progress.step(
+        "node agent running in-process for node "
+            + options.nodeName()
+            + identity(ProjectInstall.AGENT_ACCOUNT));
 
     List<DemoContainer> containers =
         pods.start(
@@ -219,31 +236,59 @@ public final class SandboxRun {
     return new Demo(cgroups, runtime, containers);
   }
 
-  private Config connect(Path workDir) {
-    if (!options.embeddedApi()) {
-      Config config =
-          options.kubeconfig() != null
-              ? Config.fromKubeconfig(
-                  null, readFile(options.kubeconfig()), options.kubeconfig().toString())
-              : Config.autoConfigure(null);
-      progress.step("using the cluster at " + config.getMasterUrl());
-      return config;
+  /**
+   * The sandbox's own control plane, its binaries built first if need be; stopped last of all,
+   * after everything that uses it.
+   */
+  private ClusterAccess startControlPlane() {
+    KubeBinaries binaries;
+    try {
+      binaries = ControlPlaneBinaries.findOrBuild(options.repository(), progress::step);
+    } catch (IllegalStateException e) {
+      // Ctrl-C reaches the build too, which then fails: report the stop, not the failure.
+      checkStopped();
+      throw e;
     }
-    EmbeddedApiServer server = EmbeddedApiServer.start(options.port());
-    teardown.add("stop the API endpoint", server::close);
-    kubeconfig = KubeconfigWriter.write(workDir, server.url());
-    progress.step("API endpoint at " + server.url() + " (fabric8 mock server, CRUD mode)");
-    progress.step("kubeconfig written to " + kubeconfig);
-    progress.text("    export KUBECONFIG=" + kubeconfig);
-    return server.clientConfig();
+    checkStopped();
+    LocalCluster cluster = LocalCluster.start(binaries, tmpDir(), progress::step);
+    teardown.add(
+        "stop the Kubernetes control plane and remove " + cluster.runDirectory(), cluster::close);
+    progress.step(
+        "a real Kubernetes control plane on 127.0.0.1: "
+            + cluster.versions()
+            + ", kube-controller-manager, kube-scheduler (from "
+            + cluster.binaries()
+            + ")");
+    return cluster;
+  }
+
+  private ClusterAccess connectToCluster() {
+    Config config =
+        options.kubeconfig() != null
+            ? Config.fromKubeconfig(
+                null, readFile(options.kubeconfig()), options.kubeconfig().toString())
+            : Config.autoConfigure(null);
+    ExistingCluster cluster = new ExistingCluster(config);
+    teardown.add("close API client", cluster::close);
+    progress.step("using the cluster at " + cluster.serverUrl());
+    return cluster;
+  }
+
+  /** How a component authenticates, for its progress line. */
+  private String identity(String serviceAccount) {
+    return options.localControlPlane()
+        ? " as ServiceAccount "
+            + ProjectInstall.SYSTEM_NAMESPACE
+            + "/"
+            + serviceAccount
+            + " (token bound to a pod)"
+        : " with your credentials";
   }
 
   private int keepRunning(String what, List<String> moreToTry) throws InterruptedException {
     progress.step(what + "; Ctrl-C stops it and cleans up. Things to try meanwhile:");
     StringBuilder hints = new StringBuilder();
-    if (kubeconfig != null) {
-      hints.append("    export KUBECONFIG=").append(kubeconfig).append('\n');
-    }
+    kubectlSetup.forEach(line -> hints.append("    ").append(line).append('\n'));
     hints.append("    kubectl get cgroupisolations,cgroupisolationnodes -A\n");
     moreToTry.forEach(h -> hints.append("    ").append(h).append('\n'));
     progress.text(hints.toString());

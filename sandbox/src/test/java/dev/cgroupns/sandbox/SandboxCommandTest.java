@@ -3,8 +3,13 @@ package dev.cgroupns.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cgroupns.agent.testing.Requirements;
+import dev.cgroupns.sandbox.cluster.ControlPlaneBinaries;
 import dev.cgroupns.sandbox.testing.MachineState;
+import dev.cgroupns.testbed.cluster.Kubectl;
+import dev.cgroupns.testbed.precondition.Precondition;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,24 +26,32 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's command as a separate process on the real machine (root, runc, busybox): with {@code
- * --once} it must end Ready with the before/after views; stopped (SIGTERM, the same path as Ctrl-C)
- * while running or while starting, it must clean up. Either way nothing is left behind.
+ * The README's command as a separate process on the real machine, on its own real Kubernetes
+ * control plane: with {@code --once} it must end Ready with the before/after views; while it runs,
+ * kubectl must meet a real kube-apiserver; stopped by Ctrl-C (SIGINT to its process group, as a
+ * terminal sends it) or SIGTERM, while running or while starting, it must clean up. Either way
+ * nothing is left behind: no containers, cgroups, mounts, control-plane processes or directories.
+ *
+ * <p>Needs the Kubernetes binaries already built ({@code testbed/bin/kube-binaries}), so that no
+ * test waits for a build; all but {@code --api-only} also need root, runc and busybox.
  */
 class SandboxCommandTest {
 
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
   private MachineState before;
   private Path log;
   private Process sandbox;
 
   @BeforeEach
-  void captureMachine() throws Exception {
-    Requirements.requireRoot();
-    Requirements.requireRunc();
-    Requirements.requireBusybox();
-    before = MachineState.capture();
+  void requireKubernetesBinaries() throws IOException {
+    Precondition.require(
+        ControlPlaneBinaries.find(REPO).isPresent(),
+        "needs the Kubernetes binaries built: testbed/bin/kube-binaries (about 10 minutes, once)");
+    Precondition.require(Files.isExecutable(SETSID), "needs " + SETSID + " (util-linux)");
     log = Files.createTempFile("sandbox-command", ".log");
   }
 
@@ -51,15 +64,21 @@ class SandboxCommandTest {
   }
 
   @Test
-  void onceEndsReadyShowsTheChangeAndLeavesNothingBehind() throws Exception {
+  void onceEndsReadyOnARealControlPlaneShowsTheChangeAndLeavesNothingBehind() throws Exception {
+    requireMachine();
     start("--once", "--pods", "2");
     String output = awaitExit();
 
     assertThat(sandbox.exitValue()).as(output).isZero();
     assertThat(output)
-        .contains("installed CRDs")
-        .contains("operator running in-process")
-        .contains("node agent running in-process for node local")
+        .containsPattern("a real Kubernetes control plane on 127.0.0.1: kube-apiserver v\\d+\\.")
+        .contains("installed manifests/base as on a cluster")
+        .contains(
+            "operator running in-process as ServiceAccount"
+                + " cgroup-isolation-system/cgroup-isolation-operator")
+        .contains(
+            "node agent running in-process for node local as ServiceAccount"
+                + " cgroup-isolation-system/cgroup-isolation-node-agent")
         .contains("pod demo-0: runc container")
         .contains("pod demo-1: runc container")
         .containsPattern("status: Ready=True")
@@ -68,49 +87,91 @@ class SandboxCommandTest {
     String mounts = section(output, "cgroup mounts (mount point, root, type, access)");
     String mountsBefore = mounts.substring(0, mounts.indexOf("  after:"));
     String mountsAfter = mounts.substring(mounts.indexOf("  after:"));
-    assertThat(mountsBefore).contains("/sys/fs/cgroup/memory  root=/  cgroup  rw");
+    assertThat(mountsBefore).containsPattern("/sys/fs/cgroup\\S*  root=/  cgroup2?  rw");
     assertThat(mountsAfter).doesNotContain("root=/  cgroup");
     assertThat(mountsAfter)
-        .containsPattern(
-            "/sys/fs/cgroup/memory  root=\\S*/kubepods/besteffort/pod\\S+  cgroup  ro");
+        .containsPattern("/sys/fs/cgroup\\S*  root=\\S*/kubepods/besteffort/pod\\S+  cgroup2?  ro");
     int[] reachable = beforeAfterNumbers(section(output, "cgroup directories it can reach"));
     assertThat(reachable[1]).isLessThan(reachable[0]);
     assertNothingLeftBehind(output);
   }
 
   @Test
-  void kubectlDrivesTheRunningSandboxAndStoppingItCleansUp() throws Exception {
-    Requirements.requireExecutable("kubectl");
+  void kubectlMeetsARealApiServerAndCtrlCCleansUp() throws Exception {
+    requireMachine();
     start("--pods", "1");
     awaitOutput("Things to try meanwhile");
     String running = output();
-    Path kubeconfig = Path.of(match(running, "export KUBECONFIG=(\\S+)"));
+    KubectlSetup setup = KubectlSetup.printedIn(running);
+    Kubectl kubectl = setup.kubectl();
     List<String> runcExec =
         List.of(match(running, "(runc --root \\S+ exec demo-0-app) ls").split(" "));
 
-    assertThat(kubectl(kubeconfig, "get", "cgi", "demo", "--no-headers").split("\\s+"))
+    JsonNode version = JSON.readTree(ok(kubectl.run("version", "-o", "json")));
+    assertThat(version.path("serverVersion").path("gitVersion").asText())
+        .matches("v\\d+\\.\\d+\\.\\d+")
+        .isEqualTo(version.path("clientVersion").path("gitVersion").asText());
+    assertThat(ok(kubectl.run("get", "cgi", "demo", "--no-headers")).split("\\s+"))
         .startsWith("demo", "True", "1", "1", "0");
-    assertThat(cgroupMountLines(runcExec))
-        .allMatch(l -> l.contains(" - cgroup") && !l.contains(" / /sys"));
+    assertThat(ok(kubectl.run("explain", "cgroupisolation.spec.mode")))
+        .contains("Audit")
+        .contains("Enforce");
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(ok(kubectl.run("describe", "cgroupisolation", "demo")))
+                    .containsPattern("Events:\\s+Type\\s+Reason")
+                    .contains("cgroup-isolation-operator"));
+    assertThat(cgroupMountLines(runcExec)).allMatch(l -> !l.contains(" / /sys"));
 
-    // Deleting the CgroupIsolation makes the agent revert the container before the finalizer goes.
-    assertThat(kubectl(kubeconfig, "delete", "-f", "manifests/samples/cgroupisolation-basic.yaml"))
-        .contains("deleted");
+    // A watch streams: kubectl get -w prints the deletion as it happens.
+    Path watched = Files.createTempFile("kubectl-watch", ".out");
+    Process watch =
+        new ProcessBuilder(
+                setup.binary().toString(),
+                "--kubeconfig=" + setup.kubeconfig(),
+                "get",
+                "cgi",
+                "-w",
+                "--output-watch-events")
+            .redirectErrorStream(true)
+            .redirectOutput(watched.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> Files.readString(watched).contains("ADDED"));
+      // Deleting the CgroupIsolation makes the agent revert the container before the finalizer
+      // goes.
+      assertThat(ok(kubectl.run("delete", "-f", REPO.resolve(SAMPLE).toString(), "--timeout=120s")))
+          .contains("deleted");
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> Files.readString(watched).contains("DELETED"));
+    } finally {
+      watch.destroy();
+      watch.waitFor(10, TimeUnit.SECONDS);
+      Files.deleteIfExists(watched);
+    }
     assertThat(cgroupMountLines(runcExec))
         .isNotEmpty()
         .allMatch(l -> l.contains(" / /sys/fs/cgroup"));
 
-    sandbox.destroy();
+    ctrlC();
     String output = awaitExit();
 
     assertThat(output)
         .contains("cleanup: delete CgroupIsolation demo")
-        .contains("nothing left behind");
+        .contains("nothing left behind")
+        .doesNotContain("cleanup FAILED");
     assertNothingLeftBehind(output);
   }
 
   @Test
   void stoppingWhileContainersStartCleansUp() throws Exception {
+    requireMachine();
     start("--once", "--pods", "4");
     awaitOutput("pod demo-0: runc container");
 
@@ -122,10 +183,70 @@ class SandboxCommandTest {
     assertNothingLeftBehind(output);
   }
 
+  @Test
+  void apiOnlyServesTheProjectsApiOnARealServerWithoutRoot() throws Exception {
+    String mountsBefore = Files.readString(MOUNTINFO);
+    start("--api-only");
+    awaitOutput("Things to try meanwhile");
+    Kubectl kubectl = KubectlSetup.printedIn(output()).kubectl();
+
+    assertThat(ok(kubectl.run("get", "crd", "cgroupisolations.cgroupns.dev", "-o", "name")))
+        .contains("cgroupisolations.cgroupns.dev");
+    assertThat(ok(kubectl.run("apply", "--dry-run=server", "-f", REPO.resolve(SAMPLE).toString())))
+        .contains("created (server dry run)");
+    Kubectl.Result refused =
+        kubectl.runWithInput(
+            """
+            apiVersion: cgroupns.dev/v1alpha1
+            kind: CgroupIsolation
+            metadata: {name: bad, namespace: default}
+            spec: {mode: Sometimes, podSelector: {}}
+            """,
+            "apply",
+            "--dry-run=server",
+            "-f",
+            "-");
+    assertThat(refused.exit()).as(refused.toString()).isNotZero();
+    assertThat(refused.err()).contains("spec.mode: Unsupported value: \"Sometimes\"");
+    // The manifests' RBAC is there: the agent may read, not write, CgroupIsolations.
+    assertThat(
+            kubectl
+                .run(
+                    "auth",
+                    "can-i",
+                    "delete",
+                    "cgroupisolations",
+                    "-A",
+                    "--as=system:serviceaccount:cgroup-isolation-system:cgroup-isolation-node-agent")
+                .out())
+        .startsWith("no");
+
+    sandbox.destroy();
+    String output = awaitExit();
+
+    assertThat(output).contains("stopped, nothing left behind").doesNotContain("cleanup FAILED");
+    assertControlPlaneGone(output);
+    assertThat(Files.readString(MOUNTINFO)).isEqualTo(mountsBefore);
+  }
+
+  private static final Path SAMPLE = Path.of("manifests/samples/cgroupisolation-basic.yaml");
+
+  private void requireMachine() throws Exception {
+    Requirements.requireRoot();
+    Requirements.requireRunc();
+    Requirements.requireBusybox();
+    before = MachineState.capture();
+  }
+
+  /**
+   * Starts the command in a session of its own, so that {@link #ctrlC} can signal its process group
+   * as a terminal does (util-linux's setsid execs in place: the process is the sandbox's JVM).
+   */
   private void start(String... args) throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
+                SETSID.toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -139,6 +260,35 @@ class SandboxCommandTest {
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
+  }
+
+  /** SIGINT to the sandbox's whole process group, as Ctrl-C in its terminal. */
+  private void ctrlC() throws Exception {
+    Process kill =
+        new ProcessBuilder("kill", "-INT", "--", "-" + sandbox.pid())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
+  }
+
+  /** kubectl of the server's version and the admin kubeconfig, as the sandbox printed them. */
+  private record KubectlSetup(Path binary, Path kubeconfig) {
+
+    static KubectlSetup printedIn(String output) {
+      Path binaries = Path.of(match(output, "export PATH=(\\S+):\\$PATH"));
+      return new KubectlSetup(
+          binaries.resolve("kubectl"), Path.of(match(output, "export KUBECONFIG=(\\S+)")));
+    }
+
+    Kubectl kubectl() {
+      return new Kubectl(binary, kubeconfig);
+    }
+  }
+
+  private static String ok(Kubectl.Result result) {
+    assertThat(result.ok()).as(result.toString()).isTrue();
+    return result.out();
   }
 
   private void awaitOutput(String text) throws IOException {
@@ -166,25 +316,21 @@ class SandboxCommandTest {
     assertThat(after.runcContainers()).isEqualTo(before.runcContainers());
     assertThat(MachineState.cgroupDirectoriesNamed(cgroupName)).isEmpty();
     assertThat(MachineState.processesInCgroupsNamed(cgroupName)).isEmpty();
-    Matcher workDir = Pattern.compile("kubeconfig written to (\\S+)/kubeconfig").matcher(output);
-    assertThat(workDir.find()).as(output).isTrue();
-    assertThat(Path.of(workDir.group(1))).doesNotExist();
+    assertThat(Path.of(match(output, "cleanup: remove work directory (\\S+)"))).doesNotExist();
+    assertControlPlaneGone(output);
+  }
+
+  /** The control plane's run directory is gone, and no process runs from it any more. */
+  private static void assertControlPlaneGone(String output) throws IOException {
+    String runDir = match(output, "Kubernetes control plane ready at \\S+ in \\d+ ms \\((\\S+)\\)");
+    assertThat(Path.of(runDir)).doesNotExist();
+    assertThat(MachineState.processesMentioning(runDir)).isEmpty();
   }
 
   private static String match(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     assertThat(m.find()).as("%s in:%n%s", regex, text).isTrue();
     return m.group(1);
-  }
-
-  private static String kubectl(Path kubeconfig, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/kubectl"));
-    command.addAll(List.of(args));
-    ProcessBuilder pb =
-        new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
-    pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    pb.environment().put("HOME", kubeconfig.getParent().toString());
-    return run(pb);
   }
 
   /** The container's cgroup mount lines of its own /proc/self/mountinfo. */

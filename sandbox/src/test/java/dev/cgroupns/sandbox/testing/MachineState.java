@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * What a sandbox run may change on this machine and must restore: this process's mounts, runc's
- * default container list, cgroups and live processes named after the run.
+ * default container list, cgroups and live processes named after the run, and the processes of its
+ * control plane.
  */
 public final class MachineState {
 
@@ -63,6 +64,24 @@ public final class MachineState {
           boolean live = state != 'Z' && state != 'X';
           if (live && Files.readString(proc.resolve("cgroup")).contains("/" + name + "/")) {
             found.add(proc.getFileName().toString());
+          }
+        } catch (IOException gone) {
+          // exited while we looked
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Live processes whose command line mentions {@code text}, e.g. a run directory. */
+  public static List<String> processesMentioning(String text) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmdline = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+          if (cmdline.contains(text)) {
+            found.add(proc.getFileName() + ": " + cmdline);
           }
         } catch (IOException gone) {
           // exited while we looked

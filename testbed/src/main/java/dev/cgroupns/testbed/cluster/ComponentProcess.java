@@ -17,6 +17,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ComponentProcess implements AutoCloseable {
 
+  /**
+   * Starts a program in a session of its own. A terminal's Ctrl-C goes to its whole foreground
+   * process group: without this, etcd and the API server would die with the JVM's SIGINT, before
+   * its cleanup could still use them (delete what it made, wait for finalizers). util-linux's
+   * setsid execs in place when the caller is not a group leader, as a JVM's child is not, so the
+   * recorded pid stays the component's own.
+   */
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -32,6 +41,9 @@ public final class ComponentProcess implements AutoCloseable {
   /** Starts {@code binary} with {@code args}, logging to {@code runDir/<name>.log}. */
   public static ComponentProcess start(String name, Path binary, List<String> args, Path runDir) {
     List<String> command = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
     command.add(binary.toString());
     command.addAll(args);
     Path log = runDir.resolve(name + ".log");

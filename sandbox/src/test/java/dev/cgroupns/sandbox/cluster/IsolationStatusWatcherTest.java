@@ -1,34 +1,14 @@
 package dev.cgroupns.sandbox.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.Config;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class KubeconfigAndStatusTest {
-
-  @Test
-  void kubeconfigPointsAtTheLocalEndpointAndIsPrivate(@TempDir Path dir) throws Exception {
-    Path file = KubeconfigWriter.write(dir, "http://127.0.0.1:40123");
-
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
-        .isEqualTo("rw-------");
-    Config config = Config.fromKubeconfig(null, Files.readString(file), file.toString());
-    assertThat(config.getMasterUrl()).startsWith("http://127.0.0.1:40123");
-    assertThat(config.getNamespace()).isEqualTo("default");
-    assertThat(config.getCurrentContext().getName()).isEqualTo(KubeconfigWriter.CONTEXT);
-    assertThatThrownBy(() -> KubeconfigWriter.write(dir, "http://example.com:80"))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
+class IsolationStatusWatcherTest {
 
   @Test
   void readyMeansReadyTrueForTheCurrentGeneration() {

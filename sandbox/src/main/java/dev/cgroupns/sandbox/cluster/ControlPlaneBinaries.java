@@ -1,0 +1,54 @@
+package dev.cgroupns.sandbox.cluster;
+
+import dev.cgroupns.testbed.cluster.KubeBinaries;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The Kubernetes binaries the sandbox's control plane runs: the ones already built (or named by
+ * {@code KUBEBUILDER_ASSETS}), else built here once. The sandbox is the first command on a fresh
+ * machine, so it does this set-up itself rather than send the user to another command first.
+ */
+public final class ControlPlaneBinaries {
+
+  /** What the sandbox runs: the whole control plane, and kubectl for the user. */
+  public static final List<String> COMPONENTS = KubeBinaries.CONTROL_PLANE;
+
+  /** Said before a build starts: what happens, how long it takes, that it happens once. */
+  static final String BUILDING =
+      "the Kubernetes binaries are not all built yet: building what is missing of "
+          + String.join(", ", COMPONENTS)
+          + " from their official Go modules, once (about 10 minutes on 2 cores for all of them;"
+          + " cached for every later run)";
+
+  private ControlPlaneBinaries() {}
+
+  /** Every component, when a directory holds them all; nothing is built. */
+  public static Optional<KubeBinaries> find(Path checkout) {
+    return KubeBinaries.find(checkout, COMPONENTS)
+        .binaries()
+        .filter(b -> COMPONENTS.stream().allMatch(b::has));
+  }
+
+  /**
+   * The binaries, built first when missing: {@code progress} gets one line saying so, then the
+   * build's own progress lines.
+   */
+  public static KubeBinaries findOrBuild(Path checkout, Consumer<String> progress) {
+    Optional<KubeBinaries> found = find(checkout);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    progress.accept(BUILDING);
+    KubeBinaries built =
+        KubeBinaries.build(checkout, COMPONENTS, line -> progress.accept("  " + line.strip()));
+    List<String> missing = COMPONENTS.stream().filter(c -> !built.has(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "no " + String.join(", ", missing) + " in " + built.directory());
+    }
+    return built;
+  }
+}
