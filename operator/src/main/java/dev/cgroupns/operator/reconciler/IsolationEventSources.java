@@ -35,6 +35,14 @@ import java.util.stream.Collectors;
  */
 final class IsolationEventSources {
   static final String POD_BY_NODE_INDEX = "spec.nodeName";
+
+  /**
+   * Lists in pages: a real API server sends every pod whole (managed fields and all), and one
+   * unpaged list of a large cluster's pods is held in memory at once before the store trims it,
+   * which sets the operator's peak heap.
+   */
+  static final long LIST_PAGE = 500;
+
   private static final SecondaryToPrimaryMapper<CgroupIsolationNode> OWNER =
       Mappers.fromOwnerReferences(CgroupIsolation.class);
 
@@ -57,6 +65,7 @@ final class IsolationEventSources {
             InformerEventSourceConfiguration.from(Pod.class, CgroupIsolation.class)
                 .withName("pods")
                 .withNamespacesInheritedFromController()
+                .withInformerListLimit(LIST_PAGE)
                 .withItemStore(new TrimmingItemStore<>(PodTrimmer::trim))
                 .withOnUpdateFilter((newer, older) -> !PodTrimmer.sameForTargeting(older, newer))
                 .withSecondaryToPrimaryMapper(pod -> isolationsConcernedBy(pod, context))
@@ -67,6 +76,7 @@ final class IsolationEventSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Node.class, CgroupIsolation.class)
                 .withName("nodes")
+                .withInformerListLimit(LIST_PAGE)
                 .withItemStore(new TrimmingItemStore<>(IsolationEventSources::nameOnly))
                 .withOnUpdateFilter((newer, older) -> false)
                 .withSecondaryToPrimaryMapper(node -> isolationsOnNode(node, context))
