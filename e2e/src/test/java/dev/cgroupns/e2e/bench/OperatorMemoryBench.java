@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * surefire from picking it up); run it with {@code e2e/bin/bench memory} or
  *
  * <pre>
- * mvn -q -B -pl e2e test -Dtest=OperatorMemoryBench [-Dbench.nodes=100] [-Dbench.podsPerNode=100] \
- *     [-Dbench.isolations=1] [-Dbench.sampleSeconds=30] [-Dbench.nmt=true] \
- *     [-Dbench.jvmFlags="-XX:MaxRAMPercentage=40"]
+ * mvn -q -B -pl e2e -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=OperatorMemoryBench \
+ *     [-Dbench.nodes=100] [-Dbench.podsPerNode=100] [-Dbench.isolations=1] \
+ *     [-Dbench.sampleSeconds=30] [-Dbench.nmt=true] [-Dbench.jvmFlags="-XX:MaxRAMPercentage=40"]
  * </pre>
  *
  * The API is a real control plane (etcd and kube-apiserver, with the project's manifests installed)
@@ -160,9 +160,7 @@ class OperatorMemoryBench {
             ProcessMemory.mib(afterFullGc.hwmKib()),
             ProcessMemory.mib(afterFullGc.rssKib()));
         System.out.println(
-            "rerun: e2e/bin/bench memory, or mvn -q -B -pl e2e test -Dtest=OperatorMemoryBench"
-                + " [-Dbench.nmt=true]; the operator's log is "
-                + log);
+            "rerun: e2e/bin/bench memory [-Dbench.nmt=true]; the operator's log is " + log);
         assertThat(operator.isAlive()).isTrue();
       }
     }

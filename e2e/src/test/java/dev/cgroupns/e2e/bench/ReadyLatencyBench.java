@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * name keeps surefire from picking it up); run it as root with {@code e2e/bin/bench ready} or
  *
  * <pre>
- * mvn -q -B -pl e2e test -Dtest=ReadyLatencyBench [-Dbench.containers=1,100,1000] \
- *     [-Dbench.rounds=5] [-Dbench.warmup=1] [-Dbench.realContainers=100]
+ * mvn -q -B -pl e2e -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ReadyLatencyBench \
+ *     [-Dbench.containers=1,100,1000] [-Dbench.rounds=5] [-Dbench.warmup=1] \
+ *     [-Dbench.realContainers=100]
  * </pre>
  *
  * The whole system of the end-to-end tests ({@link E2eCluster}): the embedded API endpoint, the
@@ -162,8 +163,8 @@ class ReadyLatencyBench {
         System.out.println("--- creation to Ready (machine now: " + MachineLoad.describe() + ")");
         summary.forEach(System.out::println);
         System.out.println(
-            "rerun (root): e2e/bin/bench ready, or mvn -q -B -pl e2e test -Dtest=ReadyLatencyBench"
-                + " [-Dbench.containers=1,100,1000] [-Dbench.rounds=5]");
+            "rerun (root): e2e/bin/bench ready [-Dbench.containers=1,100,1000]"
+                + " [-Dbench.rounds=5]");
       }
     }
   }

@@ -22,6 +22,10 @@ abstract class ClusterPerTest {
 
   @AfterEach
   void stopCluster() {
-    cluster.close();
+    // Null when the start was skipped (no root, runc or Kubernetes binaries) or failed; the start
+    // cleans up after itself then.
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * name keeps surefire from picking it up); run it as root:
  *
  * <pre>
- * mvn -q -B -pl node-agent test -Dtest=AgentLatencyBench [-Dbench.containers=100] [-Dbench.rounds=5]
+ * mvn -q -B -pl node-agent -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=AgentLatencyBench \
+ *     [-Dbench.containers=100] [-Dbench.rounds=5]
  * </pre>
  *
  * Each round creates the object, waits for every container to be Isolated, then switches it to

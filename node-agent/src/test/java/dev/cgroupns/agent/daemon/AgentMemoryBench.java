@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
  * flags. Not a test (the name keeps surefire from picking it up); run it as root after packaging:
  *
  * <pre>
- * mvn -q -B -pl node-agent package -DskipTests
- * mvn -q -B -pl node-agent test -Dtest=AgentMemoryBench [-Dbench.pods=110] [-Dbench.real=5] \
- *     [-Dbench.nmt=true] [-Dbench.histogram=true] [-Dbench.extraJvmFlags="-XX:... -XX:..."]
+ * mvn -q -B -pl node-agent -am package -DskipTests
+ * mvn -q -B -pl node-agent -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=AgentMemoryBench \
+ *     [-Dbench.pods=110] [-Dbench.real=5] [-Dbench.nmt=true] [-Dbench.histogram=true] \
+ *     [-Dbench.extraJvmFlags="-XX:... -XX:..."]
  * </pre>
  *
  * The API is the CRUD mock server with 110 running pods on the agent's node, all listed by one
@@ -52,7 +53,7 @@ class AgentMemoryBench {
     Path lib = moduleDir.resolve("target/lib");
     if (!Files.isDirectory(lib) && System.getProperty("bench.agentClasspath") == null) {
       throw new IllegalStateException(
-          "run 'mvn -q -B -pl node-agent package -DskipTests' first (needs " + lib + ")");
+          "run 'mvn -q -B -pl node-agent -am package -DskipTests' first (needs " + lib + ")");
     }
     try (RuncFixture runc = RuncFixture.create();
         MockApi api = new MockApi()) {
