@@ -80,12 +80,13 @@ public final class Preflight {
               + " plane and kubectl, which needs no root)");
     }
     if (facts.runc().isEmpty()) {
-      problems.add("runc is not installed: apt-get install -y runc   (Debian/Ubuntu)");
+      problems.add(
+          "runc is not installed: bin/setup installs it (or prints the command for this machine)");
     }
     if (!facts.busybox()) {
       problems.add(
-          "busybox is not at /bin/busybox (the demo containers' root filesystem):"
-              + " apt-get install -y busybox-static");
+          "busybox is not at /bin/busybox (the demo containers' root filesystem): bin/setup"
+              + " installs it (or prints the command for this machine)");
     }
     if (!facts.cgroupfs()) {
       problems.add(

@@ -51,7 +51,7 @@ class PreflightTest {
     assertThat(problems.get(0))
         .contains("not running as root (uid 1000)")
         .contains("sudo sandbox/bin/sandbox");
-    assertThat(problems.get(1)).contains("apt-get install -y runc");
+    assertThat(problems.get(1)).contains("runc").contains("bin/setup");
     assertThat(problems.get(2)).contains("apt-get install -y busybox-static");
   }
 

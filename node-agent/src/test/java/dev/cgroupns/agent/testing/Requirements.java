@@ -33,14 +33,13 @@ public final class Requirements {
   /** The test needs runc at /usr/sbin/runc and root. */
   public static void requireRunc() {
     requireRoot();
-    require(Files.isExecutable(RUNC), "needs runc at " + RUNC + " (apt-get install -y runc)");
+    require(Files.isExecutable(RUNC), "needs runc at " + RUNC + " (bin/setup installs it)");
   }
 
   /** The test needs a static busybox at /bin/busybox to build container root filesystems. */
   public static void requireBusybox() {
     require(
-        Files.isExecutable(BUSYBOX),
-        "needs busybox at " + BUSYBOX + " (apt-get install -y busybox-static)");
+        Files.isExecutable(BUSYBOX), "needs busybox at " + BUSYBOX + " (bin/setup installs it)");
   }
 
   /** The test needs an executable found on PATH, e.g. {@code unshare} from util-linux. */
