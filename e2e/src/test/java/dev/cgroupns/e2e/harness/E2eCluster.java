@@ -638,7 +638,7 @@ public final class E2eCluster implements AutoCloseable {
   }
 
   /** The checkout (with crds/), found from the module directory upwards. */
-  static Path repository() {
+  public static Path repository() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
       dir = dir.getParent();

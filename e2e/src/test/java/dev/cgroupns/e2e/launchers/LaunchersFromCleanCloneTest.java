@@ -53,7 +53,14 @@ class LaunchersFromCleanCloneTest {
 
   /** What each test below runs; a new script must be added to both. */
   private static final List<String> LAUNCHERS =
-      List.of("e2e/bin/bench", "node-agent/bin/bench", "node-agent/bin/node-agent");
+      List.of(
+          "e2e/bin/bench",
+          "node-agent/bin/bench",
+          "node-agent/bin/node-agent",
+          "sandbox/bin/sandbox",
+          "bin/build",
+          "bin/setup",
+          "bin/test");
 
   @TempDir static Path work;
   private static Path clone;
@@ -62,7 +69,7 @@ class LaunchersFromCleanCloneTest {
   @Test
   void everyLauncherIsRunHere() throws IOException {
     List<String> scripts = new ArrayList<>();
-    for (String dir : List.of("e2e/bin", "node-agent/bin")) {
+    for (String dir : List.of("e2e/bin", "node-agent/bin", "sandbox/bin", "bin")) {
       try (Stream<Path> files = Files.list(TestClusters.checkout().resolve(dir))) {
         files.map(f -> dir + "/" + f.getFileName()).forEach(scripts::add);
       }
@@ -118,6 +125,24 @@ class LaunchersFromCleanCloneTest {
             "-Dbench.warmup=0");
     assertThat(bench.exit).as(bench.describe()).isZero();
     assertThat(bench.stdout).as(bench.describe()).contains("creation to Ready median");
+    assertNothingInstalled();
+  }
+
+  /**
+   * The README's first command, as a newcomer runs it: it sets itself up (bin/setup, bin/build),
+   * runs the whole system on the real control plane and leaves nothing behind. bin/build runs in
+   * every launcher here, bin/setup in this one and in bin/test, which is this very test run.
+   */
+  @Test
+  @Order(4)
+  void sandbox() throws Exception {
+    Requirements.requireRunc();
+    Requirements.requireBusybox();
+    Run sandbox = run("sandbox/bin/sandbox", "--once");
+    assertThat(sandbox.exit).as(sandbox.describe()).isZero();
+    assertThat(sandbox.stderr + sandbox.stdout)
+        .as(sandbox.describe())
+        .contains("build: [", "Ready", "nothing left behind");
     assertNothingInstalled();
   }
 
