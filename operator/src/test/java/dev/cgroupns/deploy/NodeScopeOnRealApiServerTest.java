@@ -10,7 +10,6 @@ import dev.cgroupns.api.v1alpha1.PodSelector;
 import dev.cgroupns.operator.targets.DesiredNodeObjects;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.PodIdentities;
-import dev.cgroupns.testbed.cluster.ProjectInstall;
 import dev.cgroupns.testbed.cluster.TestClusters;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -43,8 +42,7 @@ class NodeScopeOnRealApiServerTest {
 
   @BeforeAll
   static void install() {
-    cluster = TestClusters.controlPlane();
-    ProjectInstall.installBase(cluster, RepositoryLayout.root());
+    cluster = TestClusters.withProject();
     for (String node : List.of(NODE_A, NODE_B, LONG_NODE)) {
       cluster
           .adminClient()

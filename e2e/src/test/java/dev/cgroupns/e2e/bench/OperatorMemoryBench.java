@@ -10,7 +10,6 @@ import dev.cgroupns.e2e.harness.OperatorProcess;
 import dev.cgroupns.operator.testing.Fixtures;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.PodIdentities;
-import dev.cgroupns.testbed.cluster.ProjectInstall;
 import dev.cgroupns.testbed.cluster.TestClusters;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -54,8 +53,7 @@ class OperatorMemoryBench {
     System.out.printf(
         "operator memory bench: %d pods on %d simulated nodes, %d CgroupIsolation(s)%n",
         pods, nodeCount, isolationCount);
-    LocalControlPlane api = TestClusters.controlPlane();
-    ProjectInstall.installBase(api, TestClusters.checkout());
+    LocalControlPlane api = TestClusters.withProject();
     KubernetesClient client = api.adminClient();
     String namespace = api.newNamespace("bench");
     {

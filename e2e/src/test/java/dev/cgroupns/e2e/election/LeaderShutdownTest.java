@@ -10,7 +10,6 @@ import dev.cgroupns.operator.IsolationOperator;
 import dev.cgroupns.operator.testing.Fixtures;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.PodIdentities;
-import dev.cgroupns.testbed.cluster.ProjectInstall;
 import dev.cgroupns.testbed.cluster.TestClusters;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
@@ -58,8 +57,7 @@ class LeaderShutdownTest {
 
   @BeforeEach
   void startApi() {
-    cluster = TestClusters.controlPlane();
-    ProjectInstall.installBase(cluster, TestClusters.checkout());
+    cluster = TestClusters.withProject();
     client = cluster.adminClient();
     // Every test elects anew: no Lease left by an earlier one.
     lease().delete();

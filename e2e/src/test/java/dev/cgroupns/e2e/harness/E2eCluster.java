@@ -92,7 +92,7 @@ public final class E2eCluster implements AutoCloseable {
   private String namespace;
   private Config operatorConfig;
   private Config agentConfig;
-  private int auditEntriesBefore;
+  private long auditStart;
   private FaultProxy proxy;
   private KubernetesClient client;
   private CgroupRoot cgroups;
@@ -149,8 +149,7 @@ public final class E2eCluster implements AutoCloseable {
     teardown.add("remove work directory " + workDir, () -> deleteTree(workDir));
     LeftoverSweeper.claim(workDir);
 
-    api = TestClusters.controlPlane();
-    installProject(api);
+    api = TestClusters.withProject();
     client = api.adminClient();
     namespace = api.newNamespace("e2e");
     teardown.add("delete namespace " + namespace, this::deleteNamespace);
@@ -160,7 +159,7 @@ public final class E2eCluster implements AutoCloseable {
     teardown.add("stop the fault proxy", proxy::close);
     operatorConfig =
         proxy.throughProxy(PodIdentities.operator(api, "cgroup-isolation-operator-e2e"));
-    auditEntriesBefore = api.auditLog().entries().size();
+    auditStart = api.auditLog().end();
 
     teardown.add("stop the operator", this::stopOperator);
     startOperator();
@@ -446,6 +445,18 @@ public final class E2eCluster implements AutoCloseable {
         .until(() -> isolation(name), i -> i != null && condition.test(i));
   }
 
+  /** Waits until Stalled=True describes the current generation, and returns the object. */
+  public CgroupIsolation awaitStalled(String name) {
+    return awaitIsolation(
+        name,
+        i ->
+            i.getStatus() != null
+                && Objects.equals(i.getMetadata().getGeneration(), i.getStatus().observedGeneration)
+                && IsolationConditions.condition(i, "Stalled")
+                    .filter(c -> "True".equals(c.getStatus()))
+                    .isPresent());
+  }
+
   /** Waits until Ready=True describes the current generation, and returns the object. */
   public CgroupIsolation awaitReady(String name) {
     return awaitIsolation(name, IsolationConditions::readyForCurrentGeneration);
@@ -583,27 +594,11 @@ public final class E2eCluster implements AutoCloseable {
     }
     List<String> users =
         List.of(
-            serviceAccountUser(ProjectInstall.OPERATOR_ACCOUNT),
-            serviceAccountUser(ProjectInstall.AGENT_ACCOUNT));
-    List<AuditLog.Entry> all = api.auditLog().entries();
-    return all.subList(Math.min(auditEntriesBefore, all.size()), all.size()).stream()
-        .filter(e -> e.code() == 403 && users.contains(e.user()))
-        .toList();
+            ProjectInstall.userOf(ProjectInstall.OPERATOR_ACCOUNT),
+            ProjectInstall.userOf(ProjectInstall.AGENT_ACCOUNT));
+    return api.auditLog()
+        .entriesAfter(auditStart, e -> e.code() == 403 && users.contains(e.user()));
   }
-
-  private static String serviceAccountUser(String account) {
-    return "system:serviceaccount:" + ProjectInstall.SYSTEM_NAMESPACE + ":" + account;
-  }
-
-  /** The manifests go in once per control plane: every cluster of this JVM shares it. */
-  private static synchronized void installProject(LocalControlPlane plane) {
-    if (installedIn != plane) {
-      ProjectInstall.installBase(plane, repository());
-      installedIn = plane;
-    }
-  }
-
-  private static LocalControlPlane installedIn;
 
   /**
    * Removes the test's pods at once (no kubelet would confirm a graceful deletion) and then its
@@ -639,14 +634,7 @@ public final class E2eCluster implements AutoCloseable {
 
   /** The checkout (with crds/), found from the module directory upwards. */
   public static Path repository() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("no crds/ directory above " + Path.of("").toAbsolutePath());
-    }
-    return dir;
+    return TestClusters.checkout();
   }
 
   private static byte[] hostMountInfoBytes() {

@@ -9,7 +9,6 @@ import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import io.fabric8.kubernetes.api.model.Condition;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,16 +26,7 @@ class RefusedIsolationTest extends ClusterPerTest {
     readWrite.getSpec().readWriteReason = "systemd inside manages its own sub-cgroups";
     cluster.apply(readWrite);
 
-    CgroupIsolation stalled =
-        cluster.awaitIsolation(
-            "web",
-            i ->
-                i.getStatus() != null
-                    && Objects.equals(
-                        i.getMetadata().getGeneration(), i.getStatus().observedGeneration)
-                    && IsolationConditions.condition(i, "Stalled")
-                        .filter(c -> "True".equals(c.getStatus()))
-                        .isPresent());
+    CgroupIsolation stalled = cluster.awaitStalled("web");
 
     Condition condition = IsolationConditions.condition(stalled, "Stalled").orElseThrow();
     assertThat(condition.getReason()).isEqualTo("ReadWriteNotPermitted");

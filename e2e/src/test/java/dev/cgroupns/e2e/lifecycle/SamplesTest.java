@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,16 +38,7 @@ class SamplesTest extends ClusterPerTest {
     assertThat(reason(audit, "Ready")).isEqualTo("AuditComplete");
 
     // The base install does not permit read-write mounts: the sample is refused, as documented.
-    CgroupIsolation readWrite =
-        cluster.awaitIsolation(
-            "systemd-workloads",
-            i ->
-                i.getStatus() != null
-                    && Objects.equals(
-                        i.getMetadata().getGeneration(), i.getStatus().observedGeneration)
-                    && IsolationConditions.condition(i, "Stalled")
-                        .filter(c -> "True".equals(c.getStatus()))
-                        .isPresent());
+    CgroupIsolation readWrite = cluster.awaitStalled("systemd-workloads");
     assertThat(reason(readWrite, "Stalled")).isEqualTo("ReadWriteNotPermitted");
     assertThat(cluster.isRunning(demo) && cluster.isRunning(batch)).isTrue();
   }

@@ -77,9 +77,7 @@ public final class LocalCluster implements ClusterAccess, AutoCloseable {
   public Config operator() {
     return RenewingToken.renewing(
         PodIdentities.operator(plane, OPERATOR_POD),
-        () ->
-            plane.boundToken(
-                ProjectInstall.SYSTEM_NAMESPACE, ProjectInstall.OPERATOR_ACCOUNT, OPERATOR_POD));
+        () -> PodIdentities.operatorToken(plane, OPERATOR_POD));
   }
 
   @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,11 +71,31 @@ public final class AuditLog {
 
   /** The entries so far that {@code filter} accepts. */
   public List<Entry> entries(Predicate<Entry> filter) {
+    return entriesAfter(0, filter);
+  }
+
+  /**
+   * Where the log ends now, for {@link #entriesAfter}: a test reads only what came after its start,
+   * not the whole log of every test before it in the JVM.
+   */
+  public long end() {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The entries written after {@code position} (an {@link #end()}) that {@code filter} accepts. */
+  public List<Entry> entriesAfter(long position, Predicate<Entry> filter) {
     List<Entry> entries = new ArrayList<>();
     if (!Files.exists(file)) {
       return entries;
     }
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (InputStream in = Files.newInputStream(file);
+        BufferedReader reader =
+            new BufferedReader(
+                new InputStreamReader(skipped(in, position), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank()) {
@@ -99,6 +121,11 @@ public final class AuditLog {
   /** The requests of {@code user} that were answered 403 Forbidden. */
   public List<Entry> forbidden(String user) {
     return entries(e -> e.code() == 403 && e.user().equals(user));
+  }
+
+  private static InputStream skipped(InputStream in, long position) throws IOException {
+    in.skipNBytes(position);
+    return in;
   }
 
   private static Entry parse(JsonNode event) {

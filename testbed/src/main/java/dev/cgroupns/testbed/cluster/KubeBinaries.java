@@ -33,11 +33,6 @@ public record KubeBinaries(Path directory) {
     return file;
   }
 
-  /** Whether the directory holds {@code name}. */
-  public boolean has(String name) {
-    return Files.isExecutable(directory.resolve(name));
-  }
-
   /**
    * The binaries if they are all there; nothing is built.
    *
@@ -140,9 +135,7 @@ public record KubeBinaries(Path directory) {
         new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
-        synchronized (sink) {
-          sink.accept(line);
-        }
+        sink.accept(line);
       }
     } catch (IOException e) {
       // The process went away; its exit code says what happened.

@@ -30,18 +30,26 @@ public final class PodIdentities {
     return bound(cluster, ProjectInstall.AGENT_ACCOUNT, agentPodName(nodeName), nodeName);
   }
 
-  /** A token of the node agent's service account bound to a pod on {@code nodeName}. */
+  /** A fresh token of the operator's service account bound to the pod {@code podName}. */
+  public static String operatorToken(LocalControlPlane cluster, String podName) {
+    return token(cluster, ProjectInstall.OPERATOR_ACCOUNT, podName, null);
+  }
+
+  /** A fresh token of the node agent's service account bound to a pod on {@code nodeName}. */
   public static String nodeAgentToken(LocalControlPlane cluster, String nodeName) {
-    String pod = agentPodName(nodeName);
-    placeholderPod(cluster, ProjectInstall.AGENT_ACCOUNT, pod, nodeName);
-    return cluster.boundToken(ProjectInstall.SYSTEM_NAMESPACE, ProjectInstall.AGENT_ACCOUNT, pod);
+    return token(cluster, ProjectInstall.AGENT_ACCOUNT, agentPodName(nodeName), nodeName);
   }
 
   private static Config bound(
       LocalControlPlane cluster, String account, String podName, String nodeName) {
-    placeholderPod(cluster, account, podName, nodeName);
-    String token = cluster.boundToken(ProjectInstall.SYSTEM_NAMESPACE, account, podName);
+    String token = token(cluster, account, podName, nodeName);
     return LocalControlPlane.configOf(cluster.tokenKubeconfig(podName, token));
+  }
+
+  private static String token(
+      LocalControlPlane cluster, String account, String podName, String nodeName) {
+    placeholderPod(cluster, account, podName, nodeName);
+    return cluster.boundToken(ProjectInstall.SYSTEM_NAMESPACE, account, podName);
   }
 
   private static void placeholderPod(

@@ -26,6 +26,11 @@ public final class ProjectInstall {
   public static final String OPERATOR_ACCOUNT = "cgroup-isolation-operator";
   public static final String AGENT_ACCOUNT = "cgroup-isolation-node-agent";
 
+  /** The user name the API server gives a ServiceAccount of the system namespace. */
+  public static String userOf(String account) {
+    return "system:serviceaccount:" + SYSTEM_NAMESPACE + ":" + account;
+  }
+
   /**
    * kubectl's own field manager: a test that later runs {@code kubectl apply --server-side} on the
    * same control plane then owns the same fields and meets no conflict.

@@ -13,6 +13,21 @@ public final class TestClusters {
 
   private TestClusters() {}
 
+  private static LocalControlPlane projectInstalledIn;
+
+  /**
+   * The control plane of this JVM with manifests/base installed (without the workloads), once:
+   * every test that needs the project's CRDs, RBAC and policy shares that install.
+   */
+  public static synchronized LocalControlPlane withProject() {
+    LocalControlPlane plane = controlPlane();
+    if (projectInstalledIn != plane) {
+      ProjectInstall.installBase(plane, checkout());
+      projectInstalledIn = plane;
+    }
+    return plane;
+  }
+
   public static LocalControlPlane controlPlane() {
     KubeBinaries.Lookup lookup = KubeBinaries.find(checkout(), KubeBinaries.CONTROL_PLANE);
     if (lookup.binaries().isEmpty()) {
