@@ -1,7 +1,6 @@
 package dev.cgroupns.agent.cli;
 
 import dev.cgroupns.agent.isolate.ContainerIsolator;
-import dev.cgroupns.agent.isolate.V1MountSource;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,19 +22,10 @@ class IsolateCommand extends ContainerCommand {
   @Option(names = "--audit", description = "Report exactly what would change; change nothing.")
   boolean audit;
 
-  @Option(
-      names = "--v1-mounts",
-      defaultValue = "FRESH",
-      description =
-          "How to make the new cgroup v1 mounts: FRESH (fresh mounts from a cgroup namespace"
-              + " rooted at the container, as the design note does; default) or CLONE (clones of"
-              + " the container's cgroup directories: same view, faster).")
-  V1MountSource v1Mounts;
-
   @Override
   int execute(PrintWriter out) {
     TargetOptions.Target target = options.resolve();
-    ContainerIsolator isolator = isolator().withV1MountSource(v1Mounts);
+    ContainerIsolator isolator = isolator();
     return report(isolator.isolate(target.identity(), !readWrite, audit), target, out);
   }
 }

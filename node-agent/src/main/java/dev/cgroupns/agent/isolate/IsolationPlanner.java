@@ -186,6 +186,14 @@ public final class IsolationPlanner {
     return record.get().mounts().stream().filter(m -> !mounted.contains(m.mountPoint())).toList();
   }
 
+  /**
+   * The ID of the mount the parent directory of {@code mountPoint} lies on, or -1 if none is listed
+   * (then no mount there can match, and the swap is refused).
+   */
+  static long parentMountId(String mountPoint, List<MountInfoEntry> mounts) {
+    return mountHolding(mountPoint, mounts).map(m -> (long) m.mountId()).orElse(-1L);
+  }
+
   /** The mount a path lies on: the last listed one whose mount point contains it. */
   private static Optional<MountInfoEntry> mountHolding(String path, List<MountInfoEntry> mounts) {
     MountInfoEntry holder = null;
@@ -199,30 +207,40 @@ public final class IsolationPlanner {
     return Optional.ofNullable(holder);
   }
 
-  /** Targets and their parents that are shared, each once, parents first. */
   private static List<SharedMount> sharedToSlave(
       List<MountChange> changes, List<MountInfoEntry> mounts) {
+    return sharedAround(
+        changes.stream().map(c -> new SharedMount(c.mountId(), c.mountPoint())).toList(), mounts);
+  }
+
+  /**
+   * Of the given mount points (each with the ID of the mount there now, or {@link
+   * MountChange#NOTHING_MOUNTED}), those whose mount or parent is shared, each once, parents first.
+   * A mount moved onto a shared mount would propagate to its peers, the host among them.
+   */
+  static List<SharedMount> sharedAround(List<SharedMount> targets, List<MountInfoEntry> mounts) {
     Map<Integer, MountInfoEntry> byId = new LinkedHashMap<>();
     mounts.forEach(m -> byId.put(m.mountId(), m));
     Map<Integer, SharedMount> result = new LinkedHashMap<>();
-    for (MountChange change : changes) {
-      if (change.lost()) {
-        // A mount moved onto a shared mount would propagate to its peers, the host among them.
-        mountHolding(change.mountPoint(), mounts)
+    for (SharedMount target : targets) {
+      if (target.mountId() == MountChange.NOTHING_MOUNTED) {
+        mountHolding(target.mountPoint(), mounts)
             .filter(MountInfoEntry::isShared)
             .ifPresent(
                 p -> result.putIfAbsent(p.mountId(), new SharedMount(p.mountId(), p.mountPoint())));
         continue;
       }
-      MountInfoEntry target = byId.get(change.mountId());
-      MountInfoEntry parent = byId.get(target.parentId());
+      MountInfoEntry now = byId.get(target.mountId());
+      if (now == null) {
+        continue; // gone since: the swap's mount ID check refuses it
+      }
+      MountInfoEntry parent = byId.get(now.parentId());
       if (parent != null && parent.isShared()) {
         result.putIfAbsent(
             parent.mountId(), new SharedMount(parent.mountId(), parent.mountPoint()));
       }
-      if (target.isShared()) {
-        result.putIfAbsent(
-            target.mountId(), new SharedMount(target.mountId(), target.mountPoint()));
+      if (now.isShared()) {
+        result.putIfAbsent(now.mountId(), new SharedMount(now.mountId(), now.mountPoint()));
       }
     }
     return List.copyOf(result.values());

@@ -20,7 +20,12 @@ import java.util.List;
 final class MountSwapper {
   /** Classes this code uses after the thread entered the container's mount namespace. */
   static final List<Class<?>> PRELOAD =
-      List.of(MountSwapper.class, Swap.class, SwapFailedException.class, Kernel.class);
+      List.of(
+          MountSwapper.class,
+          Swap.class,
+          SwapFailedException.class,
+          Kernel.class,
+          IsolationPlan.SharedMount.class);
 
   private MountSwapper() {}
 
@@ -30,9 +35,11 @@ final class MountSwapper {
    * @param mountPoint absolute, inside the container
    * @param expectedMountId the ID of the mount that must be there now, or {@link
    *     MountChange#NOTHING_MOUNTED} when the mount point must be empty (then nothing is detached)
-   * @param newMountFd a detached mount (from fsmount or open_tree) to put there
+   * @param expectedParentMountId the ID of the mount the mount point's parent directory must lie on
+   *     (the plan's view of where the new mount will be attached)
+   * @param newMountFd a detached, private mount ({@link DetachedClone}) to put there
    */
-  record Swap(String mountPoint, long expectedMountId, int newMountFd) {
+  record Swap(String mountPoint, long expectedMountId, long expectedParentMountId, int newMountFd) {
     String parent() {
       int slash = mountPoint.lastIndexOf('/');
       return slash == 0 ? "/" : mountPoint.substring(0, slash);
@@ -44,12 +51,12 @@ final class MountSwapper {
   }
 
   /** Makes each given mount a slave (it still receives from its master; sends nothing). */
-  static void makeSlave(List<String> mountPoints, List<Long> expectedMountIds) {
-    for (int i = 0; i < mountPoints.size(); i++) {
-      int fd = Kernel.openNoSymlinks(Linux.AT_FDCWD, mountPoints.get(i), Linux.O_PATH);
+  static void makeSlave(List<IsolationPlan.SharedMount> mounts) {
+    for (IsolationPlan.SharedMount shared : mounts) {
+      int fd = Kernel.openNoSymlinks(Linux.AT_FDCWD, shared.mountPoint(), Linux.O_PATH);
       try {
-        requireMount(fd, "", expectedMountIds.get(i), mountPoints.get(i));
-        Kernel.mountSetattr(fd, 0, 0, Linux.MS_SLAVE, mountPoints.get(i));
+        requireMount(fd, "", shared.mountId(), shared.mountPoint());
+        Kernel.mountSetattr(fd, 0, 0, Linux.MS_SLAVE, shared.mountPoint());
       } finally {
         Kernel.close(fd);
       }
@@ -75,10 +82,12 @@ final class MountSwapper {
         Swap s = swaps.get(i);
         parents[i] =
             Kernel.openNoSymlinks(Linux.AT_FDCWD, s.parent(), Linux.O_PATH | Linux.O_DIRECTORY);
+        // The new mount is attached to this mount: it must be the one the plan saw (and made
+        // slave if it was shared), not one the container put there since.
+        requireMount(parents[i], "", s.expectedParentMountId(), s.parent());
         if (s.expectedMountId() == MountChange.NOTHING_MOUNTED) {
           // Empty means: the directory is on its parent's mount, nothing is mounted on it.
-          requireMount(
-              parents[i], s.name(), Kernel.mountId(parents[i], "", s.parent()), s.mountPoint());
+          requireMount(parents[i], s.name(), s.expectedParentMountId(), s.mountPoint());
         } else {
           requireMount(parents[i], s.name(), s.expectedMountId(), s.mountPoint());
           oldClones[i] = Kernel.openTreeClone(parents[i], s.name(), s.mountPoint());

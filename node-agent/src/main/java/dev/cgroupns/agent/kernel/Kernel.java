@@ -48,6 +48,7 @@ public final class Kernel {
     LIBC.syscall(SyscallNumbers.STATX, -1, "", 0, 0, new byte[STATX_SIZE]);
     LIBC.syscall(SyscallNumbers.OPENAT2, -1, "", new long[3], 24);
     LIBC.syscall(SyscallNumbers.MOUNT_SETATTR, -1, "", 0, new long[4], 32);
+    LIBC.prctl(Linux.PR_GET_DUMPABLE, 0, 0, 0, 0);
     RUNTIME.getLastError();
     Errno.valueOf(Linux.EPERM).description();
     new KernelException("warm-up", 0, "", "", "").getMessage();
@@ -85,6 +86,21 @@ public final class Kernel {
     if (fd >= 0) {
       LIBC.close(fd);
     }
+  }
+
+  /**
+   * Makes the whole process non-dumpable (prctl PR_SET_DUMPABLE 0): the kernel then writes no core
+   * file for it. A core is written relative to the crashing thread's root and cwd, which for a
+   * thread inside a container are the container's, and it would hold the agent's memory (its
+   * service-account token among it). Also keeps other users from ptrace or reading its /proc files.
+   */
+  public static void disableCoreDumps() {
+    check(LIBC.prctl(Linux.PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl", "PR_SET_DUMPABLE 0");
+  }
+
+  /** Whether the process may dump core (prctl PR_GET_DUMPABLE). */
+  public static boolean dumpable() {
+    return check(LIBC.prctl(Linux.PR_GET_DUMPABLE, 0, 0, 0, 0), "prctl", "PR_GET_DUMPABLE") != 0;
   }
 
   public static void fchdir(int fd) {

@@ -32,6 +32,8 @@ public interface LibC {
 
   int fchdir(int fd);
 
+  int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
   int umount2(String target, int flags);
 
   /** gettid(2), open_tree(2)-free calls with no argument. */

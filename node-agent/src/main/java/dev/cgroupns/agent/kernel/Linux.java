@@ -11,6 +11,10 @@ public final class Linux {
   public static final int CLONE_NEWNS = 0x00020000;
   public static final int CLONE_NEWCGROUP = 0x02000000;
 
+  // prctl(2)
+  public static final int PR_GET_DUMPABLE = 3;
+  public static final int PR_SET_DUMPABLE = 4;
+
   // open(2)
   public static final int O_RDONLY = 0;
   public static final int O_WRONLY = 1;

@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Everything the task will touch is loaded before the thread starts: the given classes are
  * initialised on the caller's thread, in the agent's own mount namespace, so that nothing is ever
  * loaded by path after the task entered a container's mount namespace (safety rule 1).
+ *
+ * <p>The fds the task uses belong to the thread ({@link Reserved#descriptors()}): it closes them
+ * when it ends, so a caller that stopped waiting never closes an fd the thread still uses. A task
+ * that was not finished by its deadline is abandoned: {@link Reserved#requireInTime()} makes it
+ * stop at its next checkpoint instead of acting late. Before any thread is handed out, the process
+ * is made non-dumpable, so a crash while a thread is inside a container leaves no core there.
  */
 public final class NamespaceThread {
   /** Work to run on the dedicated thread. */
@@ -53,13 +59,20 @@ public final class NamespaceThread {
    */
   public static Reserved reserve(String name, List<Class<?>> preload) {
     Kernel.ensureLoaded();
+    Kernel.disableCoreDumps();
+    // What requireInTime throws on the thread, possibly after it entered a container.
+    initialiseOnce(NamespaceThreadTimeoutException.class);
     for (Class<?> type : preload) {
-      if (!INITIALISED.contains(type)) {
-        initialise(type);
-        INITIALISED.add(type);
-      }
+      initialiseOnce(type);
     }
     return new Reserved(name);
+  }
+
+  private static void initialiseOnce(Class<?> type) {
+    if (!INITIALISED.contains(type)) {
+      initialise(type);
+      INITIALISED.add(type);
+    }
   }
 
   /** A started, dedicated thread waiting for the single task it will ever run. */
@@ -69,6 +82,9 @@ public final class NamespaceThread {
     private final CompletableFuture<Task<?>> task = new CompletableFuture<>();
     private final AtomicReference<Object> result = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Descriptors descriptors = new Descriptors();
+    private volatile long deadline = Long.MAX_VALUE;
+    private volatile boolean abandoned;
     private boolean used;
 
     private Reserved(String name) {
@@ -79,6 +95,14 @@ public final class NamespaceThread {
     }
 
     private void work() {
+      try {
+        runTask();
+      } finally {
+        descriptors.close(); // the only place they are closed: nobody else can still use them
+      }
+    }
+
+    private void runTask() {
       Throwable unshareFailure = null;
       try {
         Kernel.unshare(Linux.CLONE_FS);
@@ -107,8 +131,27 @@ public final class NamespaceThread {
 
     /** Hands the task to the thread and waits for it. Only once per thread. */
     public <T> T run(Duration timeout, Task<T> work) {
+      deadline = System.nanoTime() + timeout.toNanos();
       submit(work);
       return await(timeout);
+    }
+
+    /**
+     * The fds of this operation. Open them on the caller's side before handing the task over; the
+     * thread closes them when it ends (also when it is released unused), never earlier.
+     */
+    public Descriptors descriptors() {
+      return descriptors;
+    }
+
+    /**
+     * A checkpoint for the task: throws once the caller stopped waiting or the deadline passed, so
+     * an abandoned thread that wakes up late never goes on to change anything.
+     */
+    public void requireInTime() {
+      if (abandoned || System.nanoTime() - deadline > 0) {
+        throw new NamespaceThreadTimeoutException(name, Duration.ZERO);
+      }
     }
 
     /**
@@ -134,6 +177,7 @@ public final class NamespaceThread {
     public <T> T await(Duration timeout) {
       join(timeout);
       if (thread.isAlive()) {
+        abandoned = true;
         throw new NamespaceThreadTimeoutException(name, timeout);
       }
       Throwable t = failure.get();

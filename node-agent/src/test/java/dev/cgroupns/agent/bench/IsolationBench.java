@@ -7,8 +7,8 @@ import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.isolate.IsolationPlan;
 import dev.cgroupns.agent.isolate.MountChange;
+import dev.cgroupns.agent.isolate.RevertRecords;
 import dev.cgroupns.agent.isolate.StateStore;
-import dev.cgroupns.agent.isolate.V1MountSource;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.runc.RuncFixture;
@@ -51,9 +51,7 @@ public final class IsolationBench {
       ProcessIdentity id = identity(c);
       int mounts = isolator.plan(id, true).changes().size();
 
-      AgentTimes fresh = measureAgent(isolator, id, agentRounds);
-      AgentTimes clone =
-          measureAgent(isolator.withV1MountSource(V1MountSource.CLONE), id, agentRounds);
+      AgentTimes agent = measureAgent(isolator, id, agentRounds);
       long[] shell = new long[shellRounds];
       long shellCpu = 0;
       String script = shellScript(c, layout, isolator.plan(id, true));
@@ -74,26 +72,20 @@ public final class IsolationBench {
 
       double byHand = medianMillis(shell);
       System.out.printf(
-          "container with %d cgroupfs mounts (host cgroupfs exposed), %d agent rounds per"
-              + " variant, %d shell rounds%n",
+          "container with %d cgroupfs mounts (host cgroupfs exposed), %d agent rounds,"
+              + " %d shell rounds%n",
           mounts, agentRounds, shellRounds);
-      printRow("agent isolate", fresh.isolate);
-      printRow("agent revert", fresh.revert);
-      printRow("agent isolate, v1 CLONE", clone.isolate);
-      printRow("agent revert, v1 CLONE", clone.revert);
+      printRow("agent isolate", agent.isolate);
+      printRow("agent revert", agent.revert);
       printRow("shell (util-linux)", shell);
       System.out.printf(
-          "ratio shell / agent isolate: %.1fx (v1 CLONE: %.1fx); shell / agent isolate+revert:"
-              + " %.1fx%n",
-          byHand / medianMillis(fresh.isolate),
-          byHand / medianMillis(clone.isolate),
-          byHand / medianMillis(sum(fresh.isolate, fresh.revert)));
+          "ratio shell / agent isolate: %.1fx; shell / agent isolate+revert: %.1fx%n",
+          byHand / medianMillis(agent.isolate),
+          byHand / medianMillis(sum(agent.isolate, agent.revert)));
       System.out.printf(
-          "CPU time per round: agent isolate+revert %.3f ms (v1 CLONE %.3f ms; whole JVM, all"
-              + " threads), shell %.3f ms (its processes; clock-tick resolution)%n",
-          fresh.cpuNanos / 1e6 / agentRounds,
-          clone.cpuNanos / 1e6 / agentRounds,
-          shellCpu / 1e6 / shellRounds);
+          "CPU time per round: agent isolate+revert %.3f ms (whole JVM, all threads), shell"
+              + " %.3f ms (its processes; clock-tick resolution)%n",
+          agent.cpuNanos / 1e6 / agentRounds, shellCpu / 1e6 / shellRounds);
       System.out.printf("load average at the end: %s%n", CpuTime.loadAverage());
     } finally {
       try (var files = Files.list(stateDir)) {
@@ -184,7 +176,7 @@ public final class IsolationBench {
 
   private static void writeRecordAsIsolateWould(
       StateStore store, ProcessIdentity id, IsolationPlan plan) {
-    store.write(ContainerIsolator.recordFor(id, plan, java.util.Optional.empty()));
+    store.write(RevertRecords.recordFor(id, plan, java.util.Optional.empty()));
   }
 
   private static void require(Result actual, Result expected) {

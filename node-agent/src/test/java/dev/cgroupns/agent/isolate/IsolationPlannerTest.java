@@ -107,18 +107,17 @@ class IsolationPlannerTest {
     IsolationPlan plan = plan(containerMounts("/", "rw,relatime", ""), true);
     RecordOwner first = owner("11111111-1111-1111-1111-111111111111");
     RecordOwner second = owner("22222222-2222-2222-2222-222222222222");
-    RevertRecord cli = ContainerIsolator.recordFor(PROCESS, plan, Optional.empty());
-    RevertRecord daemons = ContainerIsolator.recordFor(PROCESS, plan, Optional.empty(), first);
+    RevertRecord cli = RevertRecords.recordFor(PROCESS, plan, Optional.empty());
+    RevertRecord daemons = RevertRecords.recordFor(PROCESS, plan, Optional.empty(), first);
 
     assertThat(cli.owner()).isNull();
     assertThat(daemons.owner()).isEqualTo(first);
     // What a person isolated by hand stays theirs, even when the daemon re-isolates it.
-    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(cli), first).owner())
-        .isNull();
+    assertThat(RevertRecords.recordFor(PROCESS, plan, Optional.of(cli), first).owner()).isNull();
     // The CLI re-isolating the daemon's container does not take it away from its object.
-    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(daemons), null).owner())
+    assertThat(RevertRecords.recordFor(PROCESS, plan, Optional.of(daemons), null).owner())
         .isEqualTo(first);
-    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(daemons), second).owner())
+    assertThat(RevertRecords.recordFor(PROCESS, plan, Optional.of(daemons), second).owner())
         .isEqualTo(second);
   }
 
@@ -139,7 +138,7 @@ class IsolationPlannerTest {
     // Killed between detaching blkio's original and moving its replacement there: the record
     // names blkio, the container has nothing mounted there, the other hierarchies are isolated.
     RevertRecord record =
-        ContainerIsolator.recordFor(
+        RevertRecords.recordFor(
             PROCESS, plan(containerMounts("/", "rw,relatime", "shared:7"), true), Optional.empty());
     List<MountInfoEntry> halfDone =
         containerMounts(CONTAINER, "ro,nosuid,nodev,noexec,relatime", "shared:7").stream()
@@ -164,7 +163,7 @@ class IsolationPlannerTest {
     // The shared tmpfs holding the empty mount point is made slave before anything is moved there.
     assertThat(plan.sharedMountsToSlave()).containsExactly(new SharedMount(100, "/sys/fs/cgroup"));
     // A second isolation keeps the original the runtime made in the record.
-    assertThat(ContainerIsolator.recordFor(PROCESS, plan, Optional.of(record))).isEqualTo(record);
+    assertThat(RevertRecords.recordFor(PROCESS, plan, Optional.of(record))).isEqualTo(record);
     // Without the record nothing says a mount is missing: only what is visible counts.
     assertThat(plan(halfDone, true).verdict()).isEqualTo(Verdict.ALREADY_ISOLATED);
   }

@@ -84,22 +84,6 @@ class IsolationRuncTest {
   }
 
   @Test
-  void cloneSourceForV1GivesTheSameViewAndRevertsToo() {
-    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
-    List<String> originalView = cgroupMountsSeenInside(c);
-    ContainerIsolator cloning = isolator.withV1MountSource(V1MountSource.CLONE);
-
-    assertThat(cloning.isolate(identity(c), true, false).result()).isEqualTo(Result.ISOLATED);
-
-    assertSeesOnlyItsOwnSubtree(c, true);
-    assertThat(isolator.isolate(identity(c), true, false).result())
-        .as("the fresh-mount isolator sees the same view as already isolated")
-        .isEqualTo(Result.ALREADY_ISOLATED);
-    assertThat(cloning.revert(identity(c), false).result()).isEqualTo(Result.REVERTED);
-    assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
-  }
-
-  @Test
   void systemdNamedContainerWithWritableBindMountsBecomesReadOnly() {
     DemoContainer c =
         runc.start(

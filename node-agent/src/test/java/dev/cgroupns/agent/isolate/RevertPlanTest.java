@@ -26,7 +26,7 @@ class RevertPlanTest {
             containerMounts("/", "rw,relatime", ""),
             hostLayout(),
             true);
-    return ContainerIsolator.recordFor(PROCESS, plan, Optional.empty());
+    return RevertRecords.recordFor(PROCESS, plan, Optional.empty());
   }
 
   @Test
@@ -58,7 +58,7 @@ class RevertPlanTest {
             hostLayout(),
             false);
 
-    RevertRecord second = ContainerIsolator.recordFor(PROCESS, toReadWrite, Optional.of(first));
+    RevertRecord second = RevertRecords.recordFor(PROCESS, toReadWrite, Optional.of(first));
 
     assertThat(second.mounts())
         .extracting(RevertRecord.RecordedMount::originalRoot)
