@@ -2,17 +2,17 @@ package dev.cgroupns.agent.isolate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cgroupns.agent.kernel.Kernel;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +22,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,8 +32,10 @@ import java.util.regex.Pattern;
  * start time), e.g. {@code 4242-987654.json} and {@code 4242-987654.lock}.
  *
  * <p>Records are written atomically (temporary file, fsync, rename, fsync of the directory), so a
- * crash leaves either the old record or the new one. Locks are POSIX record locks, which the kernel
- * drops when the holder dies: a crashed agent never leaves a container locked.
+ * crash leaves either the old record or the new one. Locks are open file description locks
+ * (F_OFD_SETLK), which the kernel drops when the holder dies, so a crashed agent never leaves a
+ * container locked. Classic POSIX record locks would not do: they belong to the whole process and
+ * vanish when any descriptor of the file is closed anywhere in the JVM.
  */
 public final class StateStore {
   /** Default directory: on tmpfs, so records vanish on reboot together with the mounts. */
@@ -40,6 +44,7 @@ public final class StateStore {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  private static final AtomicLong TEMP_COUNTER = new AtomicLong();
   private static final Pattern STATE_FILE =
       Pattern.compile("([1-9]\\d{0,8})-(\\d{1,19})\\.(json|lock)");
 
@@ -67,32 +72,22 @@ public final class StateStore {
   public Lock lock(ProcessIdentity process) {
     Path lockFile = file(process, ".lock");
     ensureDir();
-    FileChannel channel = null;
+    int fd = Kernel.openLockFile(lockFile.toString());
     try {
-      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
-      if (lock == null) {
+      if (!Kernel.tryLockWholeFile(fd, lockFile.toString())) {
         throw new ContainerBusyException(process, lockFile.toString());
       }
-      FileChannel held = channel;
-      return () -> {
-        try {
-          lock.release();
-          held.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      };
-    } catch (OverlappingFileLockException e) {
-      closeQuietly(channel);
-      throw new ContainerBusyException(process, lockFile.toString());
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new UncheckedIOException("cannot lock " + lockFile, e);
     } catch (RuntimeException e) {
-      closeQuietly(channel);
+      Kernel.close(fd);
       throw e;
     }
+    // Closing the descriptor is what releases the lock, so the Lock closes it exactly once.
+    AtomicBoolean open = new AtomicBoolean(true);
+    return () -> {
+      if (open.compareAndSet(true, false)) {
+        Kernel.close(fd);
+      }
+    };
   }
 
   public Optional<RevertRecord> read(ProcessIdentity process) {
@@ -135,15 +130,25 @@ public final class StateStore {
   public void write(RevertRecord record) {
     ensureDir();
     Path target = file(new ProcessIdentity(record.pid(), record.startTime()), ".json");
-    Path temp = dir.resolve("." + target.getFileName() + ".tmp");
+    // A name no other writer uses: the CLI and the daemon are separate processes, and a shared
+    // temporary name would let one rename the other's half-written file into place.
+    Path temp =
+        dir.resolve(
+            "."
+                + target.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "-"
+                + TEMP_COUNTER.incrementAndGet()
+                + ".tmp");
     try {
       byte[] bytes = JSON.writeValueAsBytes(record);
       try (FileChannel out =
           FileChannel.open(
               temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           out.write(buffer);
@@ -239,16 +244,6 @@ public final class StateStore {
   private void syncDir() throws IOException {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
-    }
-  }
-
-  private static void closeQuietly(FileChannel channel) {
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // already failing; the original error matters
-      }
     }
   }
 }

@@ -240,6 +240,40 @@ public final class Kernel {
     return ByteBuffer.wrap(statx).order(ByteOrder.nativeOrder()).getLong(STATX_MNT_ID_OFFSET);
   }
 
+  /**
+   * Opens (creating it, mode 0600) a lock file for {@link #tryLockWholeFile}; a symbolic link at
+   * {@code path} is refused rather than followed.
+   */
+  public static int openLockFile(String path) {
+    int flags = Linux.O_RDWR | Linux.O_CREAT | Linux.O_NOFOLLOW | Linux.O_CLOEXEC;
+    return (int) check(LIBC.open(path, flags, 0600), "open", path);
+  }
+
+  /**
+   * Takes a write lock on the whole file without waiting, as an open file description lock
+   * (F_OFD_SETLK). Unlike a classic POSIX record lock, which belongs to the process and is dropped
+   * when the process closes any descriptor of the file, this lock belongs to {@code fd}'s open file
+   * description: it holds until that description is closed, and it also excludes other descriptions
+   * opened by the same process, so two threads of one JVM exclude each other too.
+   *
+   * @return false when another open file description holds a conflicting lock
+   */
+  public static boolean tryLockWholeFile(int fd, String what) {
+    // struct flock on x86_64 and aarch64: short l_type, short l_whence, off_t l_start, off_t l_len,
+    // pid_t l_pid (which must be 0 for OFD locks); zero start and length mean the whole file.
+    byte[] flock = new byte[32];
+    ByteBuffer.wrap(flock).order(ByteOrder.nativeOrder()).putShort(0, Linux.F_WRLCK);
+    long result = LIBC.syscall(SyscallNumbers.FCNTL, fd, Linux.F_OFD_SETLK, flock);
+    if (result == 0) {
+      return true;
+    }
+    int errno = RUNTIME.getLastError();
+    if (errno == Errno.EAGAIN.intValue() || errno == Errno.EACCES.intValue()) {
+      return false;
+    }
+    throw exception("fcntl(F_OFD_SETLK)", errno, what);
+  }
+
   private static long check(long result, String operation, String target) {
     if (result >= 0) {
       return result;

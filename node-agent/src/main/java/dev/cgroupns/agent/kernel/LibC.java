@@ -62,6 +62,9 @@ public interface LibC {
   /** openat2(dfd, path, how, size). */
   long syscall(long number, int a, String b, @In long[] c, long d);
 
+  /** fcntl(fd, cmd, struct flock *): the lock commands, whose third argument is a struct. */
+  long syscall(long number, int a, int b, @In byte[] c);
+
   /** statx(dfd, path, flags, mask, buffer). */
   long syscall(long number, int a, String b, int c, int d, @Out byte[] e);
 }

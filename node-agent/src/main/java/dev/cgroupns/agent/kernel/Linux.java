@@ -18,6 +18,8 @@ public final class Linux {
   // open(2)
   public static final int O_RDONLY = 0;
   public static final int O_WRONLY = 1;
+  public static final int O_RDWR = 2;
+  public static final int O_CREAT = 0x40;
   public static final int O_DIRECTORY = 0x10000;
   public static final int O_NOFOLLOW = 0x20000;
   public static final int O_CLOEXEC = 0x80000;
@@ -32,6 +34,10 @@ public final class Linux {
   public static final long RESOLVE_NO_SYMLINKS = 0x04;
 
   // umount2
+  // fcntl(2) open file description locks; struct flock's l_type
+  public static final int F_OFD_SETLK = 37;
+  public static final short F_WRLCK = 1;
+
   public static final int MNT_DETACH = 2;
   public static final int UMOUNT_NOFOLLOW = 8;
 

@@ -17,6 +17,7 @@ final class SyscallNumbers {
 
   static final long GETTID = isAarch64() ? 178 : 186;
   static final long STATX = isAarch64() ? 291 : 332;
+  static final long FCNTL = isAarch64() ? 25 : 72;
 
   private static boolean isAarch64() {
     String arch = System.getProperty("os.arch", "");
