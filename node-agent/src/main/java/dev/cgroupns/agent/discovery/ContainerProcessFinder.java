@@ -8,11 +8,9 @@ import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,12 +19,20 @@ import java.util.Optional;
  *
  * <p>A scan reads /proc/PID/cgroup of every process (one small read each) and /proc/PID/stat only
  * for processes that are in a container, so a pass over a node with a thousand processes stays
- * cheap. Processes that exit mid-scan are skipped. A container's init is the process with the
- * lowest start time in that container's cgroup (or below it: crun's "/container" leaf); the chosen
- * one is confirmed by reading its cgroup again between two reads of its start time, so a PID reused
- * during the scan is not mistaken for the init.
+ * cheap. It keeps one candidate per container (the oldest seen so far), so its memory grows with
+ * the number of containers, never with the number of processes a container forks. Processes that
+ * exit mid-scan are skipped. A container's init is the process with the lowest start time in that
+ * container's cgroup (or below it: crun's "/container" leaf); the chosen one is confirmed by
+ * reading its cgroup again between two reads of its start time, so a PID reused during the scan is
+ * not mistaken for the init.
  */
 public final class ContainerProcessFinder {
+  /** Scans of one container before giving up when its oldest process keeps vanishing. */
+  private static final int SCAN_ATTEMPTS = 3;
+
+  private static final Comparator<ProcessIdentity> OLDEST_FIRST =
+      Comparator.comparingLong(ProcessIdentity::startTime).thenComparingInt(ProcessIdentity::pid);
+
   private final ProcFs procFs;
 
   public ContainerProcessFinder(ProcFs procFs) {
@@ -36,25 +42,37 @@ public final class ContainerProcessFinder {
   /** The init process of one container, empty when no process of it runs (any more). */
   public Optional<ContainerProcess> findInit(String containerId) {
     ContainerIds.requireContainerId(containerId);
-    List<Candidate> candidates = new ArrayList<>();
-    procFs
-        .pids()
-        .forEach(
-            pid -> {
-              String content = readCgroupOrNull(pid);
-              // Cheap filter first: only files that mention the ID are parsed.
-              if (content != null && content.contains(containerId)) {
-                containerIn(ProcCgroupParser.parse(content))
-                    .filter(c -> c.containerId().equals(containerId))
-                    .ifPresent(c -> candidates.add(new Candidate(pid, c)));
-              }
-            });
-    return chooseInit(candidates);
+    for (int attempt = 0; attempt < SCAN_ATTEMPTS; attempt++) {
+      Oldest oldest = new Oldest();
+      procFs
+          .pids()
+          .forEach(
+              pid -> {
+                String content = readCgroupOrNull(pid);
+                // Cheap filter first: only files that mention the ID are parsed.
+                if (content != null && content.contains(containerId)) {
+                  containerIn(ProcCgroupParser.parse(content))
+                      .filter(c -> c.containerId().equals(containerId))
+                      .ifPresent(c -> oldest.offer(pid, c));
+                }
+              });
+      if (oldest.best == null) {
+        return Optional.empty();
+      }
+      Optional<ContainerProcess> confirmed = confirm(oldest.best);
+      if (confirmed.isPresent()) {
+        return confirmed;
+      }
+      // The oldest exited (or its PID was reused) after the scan saw it: look again.
+    }
+    return Optional.empty();
   }
 
   /** Every container with at least one process, keyed by container ID. */
   public Map<String, ContainerProcess> scanAll() {
-    Map<String, List<Candidate>> byContainer = new HashMap<>();
+    // One entry per container, however many processes each runs: a pod may fork tens of
+    // thousands, and the agent's heap must not grow with them.
+    Map<String, Oldest> byContainer = new HashMap<>();
     procFs
         .pids()
         .forEach(
@@ -65,14 +83,23 @@ public final class ContainerProcessFinder {
                     .ifPresent(
                         c ->
                             byContainer
-                                .computeIfAbsent(c.containerId(), id -> new ArrayList<>())
-                                .add(new Candidate(pid, c)));
+                                .computeIfAbsent(c.containerId(), id -> new Oldest())
+                                .offer(pid, c));
               }
             });
     Map<String, ContainerProcess> found = new LinkedHashMap<>();
     byContainer.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> chooseInit(e.getValue()).ifPresent(p -> found.put(e.getKey(), p)));
+        .forEach(
+            e -> {
+              Optional<ContainerProcess> init = confirm(e.getValue().best);
+              if (init.isEmpty()) {
+                // The oldest process seen went away during the scan; the next oldest was not
+                // kept, so this one container is scanned again on its own.
+                init = findInit(e.getKey());
+              }
+              init.ifPresent(p -> found.put(e.getKey(), p));
+            });
     return found;
   }
 
@@ -106,36 +133,13 @@ public final class ContainerProcessFinder {
     return Optional.ofNullable(first);
   }
 
-  private Optional<ContainerProcess> chooseInit(List<Candidate> candidates) {
-    List<Identified> identified = new ArrayList<>();
-    for (Candidate candidate : candidates) {
-      try {
-        procFs
-            .identity(candidate.pid())
-            .ifPresent(id -> identified.add(new Identified(id, candidate)));
-      } catch (UncheckedIOException | ProcFormatException e) {
-        // Unreadable stat: this process cannot be identified, so it cannot be the init.
-      }
-    }
-    identified.sort(
-        Comparator.comparingLong((Identified i) -> i.identity().startTime())
-            .thenComparingInt(i -> i.identity().pid()));
-    for (Identified oldest : identified) {
-      Optional<ContainerProcess> confirmed = confirm(oldest);
-      if (confirmed.isPresent()) {
-        return confirmed;
-      }
-    }
-    return Optional.empty();
-  }
-
   /** Re-reads the cgroup after the start time and checks the start time once more. */
   private Optional<ContainerProcess> confirm(Identified candidate) {
     ProcessIdentity identity = candidate.identity();
     try {
       ProcCgroup cgroups = procFs.cgroups(identity.pid());
       Optional<ContainerCgroup> container = containerIn(cgroups);
-      String expectedId = candidate.candidate().container().containerId();
+      String expectedId = candidate.container().containerId();
       if (container.isEmpty()
           || !container.get().containerId().equals(expectedId)
           || !procFs.isAlive(identity)) {
@@ -156,7 +160,31 @@ public final class ContainerProcessFinder {
     }
   }
 
-  private record Candidate(int pid, ContainerCgroup container) {}
+  /** The identity of a process, or null when it is gone or its stat cannot be read. */
+  private ProcessIdentity identityOrNull(int pid) {
+    try {
+      return procFs.identity(pid).orElse(null);
+    } catch (ProcessVanishedException | UncheckedIOException | ProcFormatException e) {
+      // Unreadable stat: this process cannot be identified, so it cannot be the init.
+      return null;
+    }
+  }
 
-  private record Identified(ProcessIdentity identity, Candidate candidate) {}
+  /** A process seen in a container, with the identity read as the scan passed it. */
+  private record Identified(ProcessIdentity identity, ContainerCgroup container) {}
+
+  /**
+   * The oldest process of one container among those offered: oldest start time, then lowest PID.
+   */
+  private final class Oldest {
+    private Identified best;
+
+    void offer(int pid, ContainerCgroup container) {
+      ProcessIdentity identity = identityOrNull(pid);
+      if (identity != null
+          && (best == null || OLDEST_FIRST.compare(identity, best.identity()) < 0)) {
+        best = new Identified(identity, container);
+      }
+    }
+  }
 }

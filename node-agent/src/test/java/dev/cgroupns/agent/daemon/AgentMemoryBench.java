@@ -6,10 +6,8 @@ import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.DaemonSetSettings;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -73,7 +71,7 @@ class AgentMemoryBench {
 
       List<String> command = new ArrayList<>();
       command.add(ProcessHandle.current().info().command().orElse("java"));
-      command.addAll(List.of(daemonSetJvmFlags(moduleDir).split("\\s+")));
+      command.addAll(DaemonSetSettings.read().jvmFlags());
       String extra = System.getProperty("bench.extraJvmFlags", "").trim();
       if (!extra.isEmpty()) {
         command.addAll(List.of(extra.split("\\s+")));
@@ -100,7 +98,7 @@ class AgentMemoryBench {
               .redirectOutput(
                   Path.of(System.getProperty("java.io.tmpdir"), "agent-memory-bench.log").toFile());
       builder.environment().remove("JAVA_TOOL_OPTIONS");
-      builder.environment().putAll(daemonSetMallocSettings(moduleDir));
+      builder.environment().putAll(DaemonSetSettings.read().mallocSettings());
       builder.environment().put("KUBERNETES_MASTER", api.client().getMasterUrl().toString());
       builder.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
       builder.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
@@ -162,32 +160,6 @@ class AgentMemoryBench {
   /** Runs the bench without JUnit (from the node-agent directory, as root). */
   public static void main(String[] args) throws Exception {
     new AgentMemoryBench().residentMemoryAt110Pods();
-  }
-
-  /** JAVA_TOOL_OPTIONS of the agent's DaemonSet, so the figure is the deployed configuration's. */
-  private static String daemonSetJvmFlags(Path moduleDir) throws IOException {
-    Path daemonSet = moduleDir.getParent().resolve("manifests/base/node-agent/daemonset.yaml");
-    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(daemonSet.toFile());
-    for (JsonNode env : root.at("/spec/template/spec/containers/0/env")) {
-      if ("JAVA_TOOL_OPTIONS".equals(env.path("name").asText())) {
-        return env.path("value").asText().trim();
-      }
-    }
-    throw new IllegalStateException("no JAVA_TOOL_OPTIONS in " + daemonSet);
-  }
-
-  /** The DaemonSet's glibc malloc settings (MALLOC_* variables), which bound native memory. */
-  private static java.util.Map<String, String> daemonSetMallocSettings(Path moduleDir)
-      throws IOException {
-    Path daemonSet = moduleDir.getParent().resolve("manifests/base/node-agent/daemonset.yaml");
-    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(daemonSet.toFile());
-    java.util.Map<String, String> settings = new java.util.TreeMap<>();
-    for (JsonNode env : root.at("/spec/template/spec/containers/0/env")) {
-      if (env.path("name").asText().startsWith("MALLOC_") && env.has("value")) {
-        settings.put(env.path("name").asText(), env.path("value").asText());
-      }
-    }
-    return settings;
   }
 
   /**
