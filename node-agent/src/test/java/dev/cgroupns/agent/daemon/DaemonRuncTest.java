@@ -10,6 +10,7 @@ import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.inspect.ContainerInspector;
 import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
@@ -151,7 +152,7 @@ class DaemonRuncTest {
     ContainerIsolator cli =
         ContainerIsolator.create(
             procFs, CgroupLayout.detect(procFs, Path.of("/sys/fs/cgroup")), store);
-    assertThat(cli.isolate(identity(clis), true, false).result())
+    assertThat(cli.isolate(IsolationRequest.of(identity(clis))).result())
         .isEqualTo(IsolationOutcome.Result.ISOLATED);
     Pod pod = started.pod();
     CgroupIsolationNode object = fx.create(nodeObject("team", "app-node-a", NODE, pod));
@@ -226,7 +227,7 @@ class DaemonRuncTest {
             procFs,
             CgroupLayout.detect(procFs, Path.of("/sys/fs/cgroup")),
             new StateStore(runc.workDir().resolve("state")));
-    assertThat(cli.isolate(identity(monitoring), true, false).result())
+    assertThat(cli.isolate(IsolationRequest.of(identity(monitoring))).result())
         .isEqualTo(IsolationOutcome.Result.ISOLATED);
     KernelContainerEngine engine =
         KernelContainerEngine.create(

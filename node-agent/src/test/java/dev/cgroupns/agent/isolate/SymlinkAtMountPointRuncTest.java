@@ -80,7 +80,7 @@ class SymlinkAtMountPointRuncTest {
                             plantSymlink(c.pid(), victim, decoy);
                           }
                         })
-                    .isolate(id, true, false))
+                    .isolate(IsolationRequest.of(id)))
         .isInstanceOf(IsolationFailedException.class)
         .hasMessageContaining(victim)
         .satisfies(e -> assertThat(((IsolationFailedException) e).containerUnchanged()).isTrue());

@@ -14,6 +14,8 @@ import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationFailedException;
 import dev.cgroupns.agent.isolate.IsolationObserver;
 import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.IsolationRequest;
+import dev.cgroupns.agent.isolate.MountAccess;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.isolate.RevertRecord;
 import dev.cgroupns.agent.isolate.StateStore;
@@ -22,6 +24,7 @@ import dev.cgroupns.agent.kernel.NamespaceThreadTimeoutException;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
+import dev.cgroupns.api.v1alpha1.IsolationMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +136,12 @@ public final class KernelContainerEngine implements ContainerEngine {
     }
     IsolationOutcome outcome;
     try {
-      outcome = isolator.isolate(init, readOnly, audit, owner);
+      outcome =
+          isolator.isolate(
+              IsolationRequest.of(init)
+                  .withAccess(MountAccess.readOnly(readOnly))
+                  .withMode(audit ? IsolationMode.Audit : IsolationMode.Enforce)
+                  .ownedBy(owner));
     } catch (RuntimeException e) {
       return failure(e, pid, false);
     }
