@@ -1,6 +1,9 @@
 package dev.cgroupns.agent.cli;
 
 import dev.cgroupns.agent.isolate.ContainerIsolator;
+import dev.cgroupns.agent.isolate.IsolationRequest;
+import dev.cgroupns.agent.isolate.MountAccess;
+import dev.cgroupns.api.v1alpha1.IsolationMode;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +29,10 @@ class IsolateCommand extends ContainerCommand {
   int execute(PrintWriter out) {
     TargetOptions.Target target = options.resolve();
     ContainerIsolator isolator = isolator();
-    return report(isolator.isolate(target.identity(), !readWrite, audit), target, out);
+    IsolationRequest request =
+        IsolationRequest.of(target.identity())
+            .withAccess(readWrite ? MountAccess.READ_WRITE : MountAccess.READ_ONLY)
+            .withMode(audit ? IsolationMode.Audit : IsolationMode.Enforce);
+    return report(isolator.isolate(request), target, out);
   }
 }

@@ -337,7 +337,7 @@ final class NodeObjectReconciler {
   private RevertDone revert(ProcessIdentity init, RevertTarget target) {
     EngineOutcome outcome;
     try {
-      outcome = engine.revert(init);
+      outcome = engine.revert(init, target.previous().podUID);
     } catch (RuntimeException e) {
       LOG.error("engine failed reverting {}", target.previous().container, e);
       outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());

@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.inspect;
 
+import dev.cgroupns.agent.kernel.Descriptors;
 import dev.cgroupns.agent.kernel.Kernel;
 import dev.cgroupns.agent.kernel.Linux;
 import dev.cgroupns.agent.kernel.NamespaceThread;
@@ -67,23 +68,21 @@ public final class ContainerInspector {
   /** The two files as the container's cgroup namespace renders them. */
   public record NamespaceReading(ProcCgroup cgroup, MountInfo mountInfo) {}
 
-  /** Reads /proc/PID/cgroup and /proc/PID/mountinfo as the container itself would. */
+  /**
+   * Reads /proc/PID/cgroup and /proc/PID/mountinfo as the container itself would. The fds belong to
+   * the namespace thread, which closes them when it ends: if it is abandoned (blocked past the
+   * timeout), they stay open until then, so it can never read a file that reused their numbers.
+   */
   public NamespaceReading readInContainerNamespace(ProcessIdentity target) {
-    int nsFd = -1;
-    int cgroupFd = -1;
-    int mountInfoFd = -1;
-    try {
-      nsFd = TargetProcess.open(procFs, target, "ns/cgroup");
-      cgroupFd = TargetProcess.open(procFs, target, "cgroup");
-      mountInfoFd = TargetProcess.open(procFs, target, "mountinfo");
+    try (NamespaceThread.Reserved thread =
+        NamespaceThread.reserve("inspect-" + target.pid(), List.of())) {
+      Descriptors fds = thread.descriptors();
+      int ns = fds.keep(TargetProcess.open(procFs, target, "ns/cgroup"));
+      int cgroup = fds.keep(TargetProcess.open(procFs, target, "cgroup"));
+      int mountInfo = fds.keep(TargetProcess.open(procFs, target, "mountinfo"));
       TargetProcess.verify(procFs, target);
-      int ns = nsFd;
-      int cgroup = cgroupFd;
-      int mountInfo = mountInfoFd;
       byte[][] raw =
-          NamespaceThread.run(
-              "inspect-" + target.pid(),
-              List.of(),
+          thread.run(
               timeout,
               () -> {
                 Kernel.setns(ns, Linux.CLONE_NEWCGROUP);
@@ -96,10 +95,6 @@ public final class ContainerInspector {
     } catch (dev.cgroupns.agent.kernel.KernelException e) {
       TargetProcess.verify(procFs, target); // an exited process reads as an error: say so
       throw e;
-    } finally {
-      Kernel.close(mountInfoFd);
-      Kernel.close(cgroupFd);
-      Kernel.close(nsFd);
     }
   }
 

@@ -110,29 +110,19 @@ public final class ContainerIsolator {
   }
 
   /**
-   * Isolates a container: replaces its cgroupfs mounts by ones that show only its own subtree.
+   * Isolates a container: replaces its cgroupfs mounts by ones that show only its own subtree, or,
+   * in {@link dev.cgroupns.api.v1alpha1.IsolationMode#Audit}, reports what that would change.
    *
-   * @param readOnly make the new mounts read-only (the default everywhere)
-   * @param audit only report what would change
    * @throws dev.cgroupns.agent.proc.ProcessVanishedException the container exited, or its PID was
    *     reused; the container is left as it was (or is gone)
    * @throws ContainerBusyException another agent works on it
    * @throws IsolationFailedException a system call failed; see {@link
    *     IsolationFailedException#containerUnchanged()}
    */
-  public IsolationOutcome isolate(ProcessIdentity target, boolean readOnly, boolean audit) {
-    return isolate(target, readOnly, audit, null);
-  }
-
-  /**
-   * Isolates a container as {@link #isolate(ProcessIdentity, boolean, boolean)} does, writing
-   * {@code owner} into its revert record.
-   *
-   * @param owner what the daemon isolates it for; null for the CLI
-   */
-  public IsolationOutcome isolate(
-      ProcessIdentity target, boolean readOnly, boolean audit, RecordOwner owner) {
-    if (audit) {
+  public IsolationOutcome isolate(IsolationRequest request) {
+    ProcessIdentity target = request.target();
+    boolean readOnly = request.access().readOnly();
+    if (request.audit()) {
       return outcome(plan(target, readOnly), true);
     }
     try (StateStore.Lock lock = store.lock(target);
@@ -150,7 +140,9 @@ public final class ContainerIsolator {
           "isolating",
           target,
           () -> {
-            store.write(RevertRecords.recordFor(target, plan, previous, owner));
+            store.write(
+                RevertRecords.recordFor(
+                    target, plan, previous, request.daemonOwner().orElse(null)));
             swapIn(target, thread, plan.sharedMountsToSlave(), isolatedMounts(target, plan));
           },
           putRecordBack,

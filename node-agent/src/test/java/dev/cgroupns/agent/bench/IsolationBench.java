@@ -6,6 +6,7 @@ import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.isolate.IsolationPlan;
+import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.MountChange;
 import dev.cgroupns.agent.isolate.RevertRecords;
 import dev.cgroupns.agent.isolate.StateStore;
@@ -63,7 +64,7 @@ public final class IsolationBench {
         runShell(script);
         long t1 = System.nanoTime();
         shellCpu += i >= 0 ? CpuTime.childrenNanos() - cpu0 : 0;
-        require(isolator.isolate(id, true, false).result(), Result.ALREADY_ISOLATED);
+        require(isolator.isolate(IsolationRequest.of(id)).result(), Result.ALREADY_ISOLATED);
         require(isolator.revert(id, false).result(), Result.REVERTED);
         if (i >= 0) {
           shell[i] = t1 - t0;
@@ -111,7 +112,7 @@ public final class IsolationBench {
         cpu = -CpuTime.ownNanos();
       }
       long t0 = System.nanoTime();
-      require(isolator.isolate(id, true, false).result(), Result.ISOLATED);
+      require(isolator.isolate(IsolationRequest.of(id)).result(), Result.ISOLATED);
       long t1 = System.nanoTime();
       require(isolator.revert(id, false).result(), Result.REVERTED);
       long t2 = System.nanoTime();

@@ -1,7 +1,6 @@
 package dev.cgroupns.agent.daemon;
 
 import static dev.cgroupns.agent.daemon.TestObjects.NODE;
-import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
 import static org.awaitility.Awaitility.await;
 
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
@@ -51,8 +50,14 @@ class AgentLatencyBench {
                 .withProductionBatchDelay()) {
       List<Pod> pods = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        String id = runc.start(ContainerSpec.plain().withHostCgroupfs()).containerId();
-        pods.add(fx.create(runningPod("team", "pod-" + i, NODE, id)));
+        pods.add(
+            TestObjects.createRunningPod(
+                    fx.api.client(),
+                    "team",
+                    "pod-" + i,
+                    NODE,
+                    uid -> runc.start(ContainerSpec.plain().withHostCgroupfs(), uid))
+                .pod());
       }
       fx.start();
       List<Long> apply = new ArrayList<>();

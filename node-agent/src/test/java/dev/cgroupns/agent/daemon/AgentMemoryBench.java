@@ -57,11 +57,18 @@ class AgentMemoryBench {
         MockApi api = new MockApi()) {
       List<Pod> pods = new ArrayList<>();
       for (int i = 0; i < podCount; i++) {
-        String id =
+        pods.add(
             i < realCount
-                ? runc.start(ContainerSpec.plain().withHostCgroupfs()).containerId()
-                : containerId();
-        pods.add(api.client().resource(runningPod("team", "pod-" + i, NODE, id)).create());
+                ? TestObjects.createRunningPod(
+                        api.client(),
+                        "team",
+                        "pod-" + i,
+                        NODE,
+                        uid -> runc.start(ContainerSpec.plain().withHostCgroupfs(), uid))
+                    .pod()
+                : api.client()
+                    .resource(runningPod("team", "pod-" + i, NODE, containerId()))
+                    .create());
       }
       CgroupIsolationNode object =
           api.client()

@@ -2,7 +2,6 @@ package dev.cgroupns.agent.daemon;
 
 import static dev.cgroupns.agent.daemon.TestObjects.NODE;
 import static dev.cgroupns.agent.daemon.TestObjects.nodeObject;
-import static dev.cgroupns.agent.daemon.TestObjects.runningPod;
 import static dev.cgroupns.agent.runc.RuncFixture.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +10,7 @@ import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.inspect.ContainerInspector;
 import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
@@ -79,10 +79,11 @@ class DaemonRuncTest {
 
   @Test
   void isolatesARealContainerSurvivesRestartsAndRevertsIt() {
-    DemoContainer container = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    TestObjects.PodWithContainer started = startPod("app");
+    DemoContainer container = started.container();
+    Pod pod = started.pod();
     ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
     assertThat(inspector.inspect(identity(container)).exposesMore()).isTrue();
-    Pod pod = fx.create(runningPod("team", "app", NODE, container.containerId()));
     CgroupIsolationNode object = fx.create(nodeObject("team", "app-node-a", NODE, pod));
 
     fx.start();
@@ -117,7 +118,8 @@ class DaemonRuncTest {
 
     // The container restarts: a new container (new ID) behind the same pod is isolated again.
     container.kill();
-    DemoContainer restarted = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    DemoContainer restarted =
+        runc.start(ContainerSpec.plain().withHostCgroupfs(), container.podUid());
     String restartedId = "containerd://" + restarted.containerId();
     fx.setContainerStatuses(pod, TestObjects.runningStatus("c0", restarted.containerId()));
     fx.awaitStatus(
@@ -142,16 +144,17 @@ class DaemonRuncTest {
    */
   @Test
   void aRestartedAgentRevertsWhatAnObjectDeletedMeanwhileIsolatedButNotTheClis() {
-    DemoContainer daemons = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    TestObjects.PodWithContainer started = startPod("app");
+    DemoContainer daemons = started.container();
     DemoContainer clis = runc.start(ContainerSpec.plain().withHostCgroupfs());
     ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
     StateStore store = new StateStore(runc.workDir().resolve("state"));
     ContainerIsolator cli =
         ContainerIsolator.create(
             procFs, CgroupLayout.detect(procFs, Path.of("/sys/fs/cgroup")), store);
-    assertThat(cli.isolate(identity(clis), true, false).result())
+    assertThat(cli.isolate(IsolationRequest.of(identity(clis))).result())
         .isEqualTo(IsolationOutcome.Result.ISOLATED);
-    Pod pod = fx.create(runningPod("team", "app", NODE, daemons.containerId()));
+    Pod pod = started.pod();
     CgroupIsolationNode object = fx.create(nodeObject("team", "app-node-a", NODE, pod));
     fx.start();
     fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 1);
@@ -177,5 +180,77 @@ class DaemonRuncTest {
     assertThat(store.read(identity(clis))).isPresent();
     assertThat(cli.revert(identity(clis), false).result())
         .isEqualTo(IsolationOutcome.Result.REVERTED);
+  }
+
+  /**
+   * Someone who may patch pods/status names another pod's container (here: a container of a pod no
+   * isolation selects, a monitoring DaemonSet's, say) in the status of a selected pod. The kernel
+   * shows that container in the other pod's cgroup: the agent refuses, says why in the status, and
+   * leaves the container as it was; the same for a revert of a container recorded for this pod.
+   */
+  @Test
+  void aContainerIdInPodStatusNamingAnotherPodsContainerIsRefused() {
+    TestObjects.PodWithContainer started = startPod("app");
+    DemoContainer own = started.container();
+    DemoContainer monitoring = startPod("monitoring").container();
+    ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
+    Pod forged =
+        fx.setContainerStatuses(
+            started.pod(), TestObjects.runningStatus("c0", monitoring.containerId()));
+    CgroupIsolationNode object = fx.create(nodeObject("team", "app-node-a", NODE, forged));
+
+    fx.start();
+    CgroupIsolationNode refused =
+        fx.awaitStatus(
+            object,
+            o ->
+                !o.getStatus().containers.isEmpty()
+                    && o.getStatus().containers.get(0).phase == ContainerPhase.Failed);
+
+    ContainerResult result = refused.getStatus().containers.get(0);
+    assertThat(result.message)
+        .contains("pod " + monitoring.podUid())
+        .contains(forged.getMetadata().getUid())
+        .contains("another pod's");
+    assertThat(inspector.inspect(identity(monitoring)).exposesMore())
+        .as("the other pod's container is untouched")
+        .isTrue();
+
+    // The status is put right: the pod's own container is isolated.
+    fx.setContainerStatuses(forged, TestObjects.runningStatus("c0", own.containerId()));
+    fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 1);
+    assertThat(inspector.inspect(identity(own)).exposesMore()).isFalse();
+
+    // A forged ID again, now for the revert: the other pod's container is not reverted either.
+    ContainerIsolator cli =
+        ContainerIsolator.create(
+            procFs,
+            CgroupLayout.detect(procFs, Path.of("/sys/fs/cgroup")),
+            new StateStore(runc.workDir().resolve("state")));
+    assertThat(cli.isolate(IsolationRequest.of(identity(monitoring))).result())
+        .isEqualTo(IsolationOutcome.Result.ISOLATED);
+    KernelContainerEngine engine =
+        KernelContainerEngine.create(
+            Path.of("/proc"),
+            Path.of("/sys/fs/cgroup"),
+            runc.workDir().resolve("state"),
+            (int) ProcessHandle.current().pid());
+    assertThat(engine.revert(identity(monitoring), forged.getMetadata().getUid()).detail())
+        .contains("another pod's");
+    assertThat(inspector.inspect(identity(monitoring)).exposesMore())
+        .as("the other pod's container stays as its own agent left it")
+        .isFalse();
+    assertThat(cli.revert(identity(monitoring), false).result())
+        .isEqualTo(IsolationOutcome.Result.REVERTED);
+  }
+
+  /** A running pod whose container is a real one in that pod's cgroup, seeing the host cgroupfs. */
+  private TestObjects.PodWithContainer startPod(String name) {
+    return TestObjects.createRunningPod(
+        fx.api.client(),
+        "team",
+        name,
+        NODE,
+        uid -> runc.start(ContainerSpec.plain().withHostCgroupfs(), uid));
   }
 }

@@ -182,7 +182,7 @@ final class FakeEngine implements ContainerEngine {
   }
 
   @Override
-  public synchronized EngineOutcome revert(ProcessIdentity init) {
+  public synchronized EngineOutcome revert(ProcessIdentity init, String podUid) {
     calls.add("revert:" + idOf(init));
     FailureReason failure = failNext.remove(init);
     if (failure != null) {

@@ -5,6 +5,7 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.PodTarget;
+import dev.cgroupns.testbed.runc.DemoContainer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,6 +30,26 @@ final class TestObjects {
   static String uid() {
     return UUID.randomUUID().toString();
   }
+
+  /**
+   * Creates a running pod with one container, started by {@code start} in the cgroup of the pod's
+   * UID, as kubelet places a pod's containers. The API server picks the UID, so the container is
+   * started after the pod is created, and the pod's status then names it.
+   */
+  static PodWithContainer createRunningPod(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      String namespace,
+      String name,
+      String node,
+      java.util.function.Function<String, DemoContainer> start) {
+    Pod pod = client.resource(runningPod(namespace, name, node, containerId())).create();
+    DemoContainer container = start.apply(pod.getMetadata().getUid());
+    pod.getStatus().setContainerStatuses(List.of(runningStatus("c0", container.containerId())));
+    return new PodWithContainer(client.resource(pod).updateStatus(), container);
+  }
+
+  /** A pod and the real container behind it. */
+  record PodWithContainer(Pod pod, DemoContainer container) {}
 
   /** A running pod on {@code node} whose containers have the given IDs (in order c0, c1, ...). */
   static Pod runningPod(String namespace, String name, String node, String... containerIds) {

@@ -76,7 +76,7 @@ class IsolationFaultRuncTest {
                             c.kill();
                           }
                         })
-                    .isolate(id, true, false))
+                    .isolate(IsolationRequest.of(id)))
         .isInstanceOf(ProcessVanishedException.class)
         .hasMessageContaining("exited");
 
@@ -108,7 +108,7 @@ class IsolationFaultRuncTest {
           }
         };
 
-    assertThatThrownBy(() -> isolator.withObserver(removeCgroup).isolate(id, true, false))
+    assertThatThrownBy(() -> isolator.withObserver(removeCgroup).isolate(IsolationRequest.of(id)))
         .isInstanceOfSatisfying(
             IsolationFailedException.class,
             e -> {
@@ -137,7 +137,7 @@ class IsolationFaultRuncTest {
     ProcessIdentity stale = new ProcessIdentity(real.pid(), real.startTime() + 1);
     List<String> before = IsolationRuncTest.cgroupMountsSeenInside(c);
 
-    assertThatThrownBy(() -> isolator.isolate(stale, true, false))
+    assertThatThrownBy(() -> isolator.isolate(IsolationRequest.of(stale)))
         .isInstanceOf(PidReusedException.class)
         .hasMessageContaining("reused");
     assertThatThrownBy(() -> isolator.revert(stale, false)).isInstanceOf(PidReusedException.class);
@@ -160,18 +160,18 @@ class IsolationFaultRuncTest {
             return;
           }
           try {
-            second.isolate(id, true, false);
+            second.isolate(IsolationRequest.of(id));
           } catch (RuntimeException e) {
             secondResult[0] = e;
           }
         };
-    IsolationOutcome first = isolator.withObserver(racingAgent).isolate(id, true, false);
+    IsolationOutcome first = isolator.withObserver(racingAgent).isolate(IsolationRequest.of(id));
 
     assertThat(first.result()).isEqualTo(IsolationOutcome.Result.ISOLATED);
     assertThat(secondResult[0])
         .isInstanceOf(ContainerBusyException.class)
         .hasMessageContaining("another agent");
-    assertThat(second.isolate(id, true, false).result())
+    assertThat(second.isolate(IsolationRequest.of(id)).result())
         .isEqualTo(IsolationOutcome.Result.ALREADY_ISOLATED);
   }
 
@@ -192,7 +192,7 @@ class IsolationFaultRuncTest {
                             unmountInside(c, last);
                           }
                         })
-                    .isolate(id, true, false))
+                    .isolate(IsolationRequest.of(id)))
         .isInstanceOfSatisfying(
             IsolationFailedException.class,
             e -> {
@@ -212,7 +212,7 @@ class IsolationFaultRuncTest {
     ProcessIdentity id = identity(c);
     List<String> original = IsolationRuncTest.cgroupMountsSeenInside(c);
     String emptied = original.get(0).split(" ")[0];
-    assertThat(isolator.isolate(id, true, false).result())
+    assertThat(isolator.isolate(IsolationRequest.of(id)).result())
         .isEqualTo(IsolationOutcome.Result.ISOLATED);
     List<String> isolated = IsolationRuncTest.cgroupMountsSeenInside(c);
     // What an agent killed between detaching the original mount and moving the new one there
@@ -220,7 +220,7 @@ class IsolationFaultRuncTest {
     unmountInside(c, emptied);
     assertThat(IsolationRuncTest.cgroupMountsSeenInside(c)).hasSize(original.size() - 1);
 
-    IsolationOutcome repaired = isolator.isolate(id, true, false);
+    IsolationOutcome repaired = isolator.isolate(IsolationRequest.of(id));
 
     assertThat(repaired.result()).isEqualTo(IsolationOutcome.Result.ISOLATED);
     assertThat(repaired.changes()).singleElement().asString().startsWith(emptied + ":");
@@ -239,7 +239,7 @@ class IsolationFaultRuncTest {
     DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     ProcessIdentity id = identity(c);
     List<String> original = IsolationRuncTest.cgroupMountsSeenInside(c);
-    isolator.isolate(id, true, false);
+    isolator.isolate(IsolationRequest.of(id));
     byte[] record = Files.readAllBytes(store.recordFile(id));
     assertThat(isolator.revert(id, false).result()).isEqualTo(IsolationOutcome.Result.REVERTED);
     // Killed after the last mount was put back, before the record was deleted.

@@ -14,6 +14,7 @@ import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.api.v1alpha1.IsolationMode;
 import dev.cgroupns.api.v1alpha1.MountState;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
@@ -67,14 +68,14 @@ class IsolationRuncTest {
     DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     List<String> originalView = cgroupMountsSeenInside(c);
 
-    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
+    IsolationOutcome outcome = isolator.isolate(IsolationRequest.of(identity(c)));
 
     assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
     assertThat(outcome.changes()).hasSize(originalView.size());
     assertThat(store.recordFile(identity(c))).exists();
     assertSeesOnlyItsOwnSubtree(c, true);
 
-    assertThat(isolator.isolate(identity(c), true, false).result())
+    assertThat(isolator.isolate(IsolationRequest.of(identity(c))).result())
         .isEqualTo(Result.ALREADY_ISOLATED);
 
     IsolationOutcome reverted = isolator.revert(identity(c), false);
@@ -92,7 +93,7 @@ class IsolationRuncTest {
                 .withWritableCgroupMount());
     assertThat(inspector.inspect(identity(c)).mountState()).isEqualTo(MountState.ReadWrite);
 
-    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
+    IsolationOutcome outcome = isolator.isolate(IsolationRequest.of(identity(c)));
 
     assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
     assertSeesOnlyItsOwnSubtree(c, true);
@@ -102,7 +103,11 @@ class IsolationRuncTest {
   void readWriteIsolationLeavesTheMountsWritable() {
     DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
 
-    assertThat(isolator.isolate(identity(c), false, false).result()).isEqualTo(Result.ISOLATED);
+    assertThat(
+            isolator
+                .isolate(IsolationRequest.of(identity(c)).withAccess(MountAccess.READ_WRITE))
+                .result())
+        .isEqualTo(Result.ISOLATED);
 
     assertSeesOnlyItsOwnSubtree(c, false);
   }
@@ -113,7 +118,7 @@ class IsolationRuncTest {
     List<String> originalView = cgroupMountsSeenInside(c);
     assertThat(c.exec("cat", "/proc/self/mountinfo")).contains(" shared:");
 
-    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
+    IsolationOutcome outcome = isolator.isolate(IsolationRequest.of(identity(c)));
 
     assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
     assertThat(outcome.notes()).contains("/sys/fs/cgroup is shared; made slave first");
@@ -129,7 +134,7 @@ class IsolationRuncTest {
     DemoContainer c = runc.start(ContainerSpec.plain());
     List<String> before = cgroupMountsSeenInside(c);
 
-    assertThat(isolator.isolate(identity(c), true, false).result())
+    assertThat(isolator.isolate(IsolationRequest.of(identity(c))).result())
         .isEqualTo(Result.ALREADY_ISOLATED);
 
     assertThat(cgroupMountsSeenInside(c)).isEqualTo(before);
@@ -141,7 +146,7 @@ class IsolationRuncTest {
     DemoContainer c = runc.start(ContainerSpec.plain().withCgroupNamespace().withHostCgroupfs());
     String before = c.exec("cat", "/proc/self/mountinfo");
 
-    IsolationOutcome outcome = isolator.isolate(identity(c), true, false);
+    IsolationOutcome outcome = isolator.isolate(IsolationRequest.of(identity(c)));
 
     assertThat(outcome.result()).isEqualTo(Result.ALREADY_PRIVATE);
     assertThat(c.exec("cat", "/proc/self/mountinfo")).isEqualTo(before);
@@ -152,7 +157,8 @@ class IsolationRuncTest {
     DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
     String before = c.exec("cat", "/proc/self/mountinfo");
 
-    IsolationOutcome outcome = isolator.isolate(identity(c), true, true);
+    IsolationOutcome outcome =
+        isolator.isolate(IsolationRequest.of(identity(c)).withMode(IsolationMode.Audit));
 
     assertThat(outcome.result()).isEqualTo(Result.WOULD_CHANGE);
     assertThat(outcome.changes())
@@ -166,7 +172,8 @@ class IsolationRuncTest {
   void trapBinariesInTheContainerNeverRun() {
     DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withTraps());
 
-    assertThat(isolator.isolate(identity(c), true, false).result()).isEqualTo(Result.ISOLATED);
+    assertThat(isolator.isolate(IsolationRequest.of(identity(c))).result())
+        .isEqualTo(Result.ISOLATED);
     inspector.inspect(identity(c));
     assertThat(isolator.revert(identity(c), false).result()).isEqualTo(Result.REVERTED);
 

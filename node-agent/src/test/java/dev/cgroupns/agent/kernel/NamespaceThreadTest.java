@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class NamespaceThreadTest {
@@ -104,5 +107,38 @@ class NamespaceThreadTest {
     assertThatThrownBy(() -> Kernel.open("/nonexistent/cgroupns-test", Linux.O_RDONLY))
         .isInstanceOfSatisfying(
             KernelException.class, e -> assertThat(e.errno()).isEqualTo(Linux.ENOENT));
+  }
+
+  /**
+   * A thread the caller gave up on keeps its fds until it ends, and then closes them itself; once
+   * abandoned it stops at its next checkpoint instead of acting late.
+   */
+  @Test
+  void anAbandonedThreadKeepsItsFdsUntilItEndsAndActsNoMore() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean actedLate = new AtomicBoolean();
+    NamespaceThread.Reserved thread = NamespaceThread.reserve("abandoned", List.of());
+    int fd = thread.descriptors().keep(Kernel.open("/proc/self/stat", Linux.O_RDONLY));
+    java.nio.file.Path link = Path.of("/proc/self/fd/" + fd);
+
+    assertThatThrownBy(
+            () ->
+                thread.run(
+                    Duration.ofMillis(50),
+                    () -> {
+                      release.await();
+                      thread.requireInTime();
+                      actedLate.set(true);
+                      return null;
+                    }))
+        .isInstanceOf(NamespaceThreadTimeoutException.class);
+    assertThat(Files.readSymbolicLink(link).toString())
+        .as("the abandoned thread's fd is still open")
+        .isEqualTo("/proc/" + ProcessHandle.current().pid() + "/stat");
+
+    release.countDown();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(thread::finished);
+    assertThat(actedLate).as("the abandoned task went on after its checkpoint").isFalse();
+    assertThat(thread.descriptors().isClosed()).isTrue();
   }
 }

@@ -51,7 +51,14 @@ public final class RuncFixture implements AutoCloseable {
 
   /** Starts a container for a new pod UID. */
   public DemoContainer start(ContainerSpec spec) {
-    return runtime.start("cgns-" + randomHex(4), UUID.randomUUID().toString(), spec);
+    return start(spec, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Starts a container in the cgroup of pod {@code podUid}, as kubelet places a pod's containers.
+   */
+  public DemoContainer start(ContainerSpec spec, String podUid) {
+    return runtime.start("cgns-" + randomHex(4), podUid, spec);
   }
 
   /** The container's init process as the agent identifies it (pid and start time). */

@@ -24,13 +24,19 @@ public interface ContainerEngine {
    * Calling it on a container that is already isolated changes nothing and says so: this is also
    * how drift is detected and repaired.
    *
-   * @param owner what the container is isolated for, kept with its revert record
+   * @param owner what the container is isolated for, kept with its revert record; refused unless
+   *     the kernel shows the container in the cgroup of the owner's pod
    */
   EngineOutcome isolate(
       ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner);
 
-  /** Puts back the cgroupfs mounts recorded when the container was isolated. */
-  EngineOutcome revert(ProcessIdentity init);
+  /**
+   * Puts back the cgroupfs mounts recorded when the container was isolated.
+   *
+   * @param podUid the pod the container is reverted for: refused unless the kernel shows the
+   *     container in that pod's cgroup
+   */
+  EngineOutcome revert(ProcessIdentity init, String podUid);
 
   /**
    * Forgets node-local state (revert records, locks) of containers that no longer run. Called

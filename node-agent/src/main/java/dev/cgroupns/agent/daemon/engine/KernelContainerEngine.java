@@ -3,6 +3,7 @@ package dev.cgroupns.agent.daemon.engine;
 import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.cgroup.CgroupPathException;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome.Kind;
+import dev.cgroupns.agent.discovery.ContainerCgroup;
 import dev.cgroupns.agent.discovery.ContainerProcess;
 import dev.cgroupns.agent.discovery.ContainerProcessFinder;
 import dev.cgroupns.agent.inspect.ApiViewMapper;
@@ -13,6 +14,8 @@ import dev.cgroupns.agent.isolate.ContainerIsolator;
 import dev.cgroupns.agent.isolate.IsolationFailedException;
 import dev.cgroupns.agent.isolate.IsolationObserver;
 import dev.cgroupns.agent.isolate.IsolationOutcome;
+import dev.cgroupns.agent.isolate.IsolationRequest;
+import dev.cgroupns.agent.isolate.MountAccess;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.isolate.RevertRecord;
 import dev.cgroupns.agent.isolate.StateStore;
@@ -21,6 +24,7 @@ import dev.cgroupns.agent.kernel.NamespaceThreadTimeoutException;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
+import dev.cgroupns.api.v1alpha1.IsolationMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,9 +130,18 @@ public final class KernelContainerEngine implements ContainerEngine {
   public EngineOutcome isolate(
       ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner) {
     Long pid = (long) init.pid();
+    Optional<EngineOutcome> foreign = inAnotherPod(init, owner.podUid(), pid);
+    if (foreign.isPresent()) {
+      return foreign.get();
+    }
     IsolationOutcome outcome;
     try {
-      outcome = isolator.isolate(init, readOnly, audit, owner);
+      outcome =
+          isolator.isolate(
+              IsolationRequest.of(init)
+                  .withAccess(MountAccess.readOnly(readOnly))
+                  .withMode(audit ? IsolationMode.Audit : IsolationMode.Enforce)
+                  .ownedBy(owner));
     } catch (RuntimeException e) {
       return failure(e, pid, false);
     }
@@ -157,8 +170,12 @@ public final class KernelContainerEngine implements ContainerEngine {
   }
 
   @Override
-  public EngineOutcome revert(ProcessIdentity init) {
+  public EngineOutcome revert(ProcessIdentity init, String podUid) {
     Long pid = (long) init.pid();
+    Optional<EngineOutcome> foreign = inAnotherPod(init, podUid, pid);
+    if (foreign.isPresent()) {
+      return foreign.get();
+    }
     IsolationOutcome outcome;
     try {
       outcome = isolator.revert(init, false);
@@ -176,6 +193,35 @@ public final class KernelContainerEngine implements ContainerEngine {
               null,
               outcome.result().text() + ": " + String.join("; ", outcome.notes()));
     };
+  }
+
+  /**
+   * A refusal when the kernel does not show the container in the given pod's cgroup. The container
+   * ID came from pod status, which anyone allowed to patch pods/status can set: it could name
+   * another pod's container (a monitoring DaemonSet's, say), which would then be changed against
+   * that pod's protection rules. The pod UID in the container's own cgroup path is the kernel's
+   * word for which pod it belongs to.
+   */
+  private Optional<EngineOutcome> inAnotherPod(ProcessIdentity init, String podUid, Long pid) {
+    Optional<String> kernelPodUid;
+    try {
+      kernelPodUid = finder.containerOf(init.pid()).flatMap(ContainerCgroup::podUid);
+    } catch (RuntimeException e) {
+      return Optional.of(failure(e, pid, false));
+    }
+    if (kernelPodUid.isPresent() && kernelPodUid.get().equals(podUid)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        EngineOutcome.failed(
+            FailureReason.Refused,
+            pid,
+            null,
+            "the container's cgroup path names "
+                + kernelPodUid.map(u -> "pod " + u).orElse("no pod")
+                + ", not this pod ("
+                + podUid
+                + "): the container ID in the pod status is another pod's; nothing changed"));
   }
 
   /** What the container sees now; unknown (and logged) when it cannot be read. */
