@@ -7,6 +7,7 @@ import dev.cgroupns.agent.isolate.IsolationFailedException;
 import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.kernel.KernelException;
 import dev.cgroupns.agent.kernel.NamespaceThreadTimeoutException;
+import dev.cgroupns.agent.proc.MountTableTooLargeException;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
 
 /** The exit codes of the node-agent CLI; the {@code --help} footer and the README list them. */
@@ -22,6 +23,7 @@ public final class ExitCodes {
   public static final int REFUSED = 8;
   public static final int NOT_UNDONE = 9;
   public static final int INTERNAL = 10;
+  public static final int MOUNT_TABLE_TOO_LARGE = 11;
 
   /** The footer of every command's help. */
   public static final String[] FOOTER = {
@@ -39,6 +41,8 @@ public final class ExitCodes {
     "  9  a system call failed and could NOT be fully undone (mount points",
     "     printed; the revert record is kept for 'revert')",
     "  10 unexpected internal error",
+    "  11 the container's mount table is too large to read (more than 100000 mounts, or",
+    "     a line longer than any real path makes); nothing changed",
   };
 
   private ExitCodes() {}
@@ -62,6 +66,9 @@ public final class ExitCodes {
     }
     if (failure instanceof KernelException || failure instanceof NamespaceThreadTimeoutException) {
       return KERNEL_FAILURE_ROLLED_BACK;
+    }
+    if (failure instanceof MountTableTooLargeException) {
+      return MOUNT_TABLE_TOO_LARGE;
     }
     if (failure instanceof CgroupPathException) {
       return REFUSED;

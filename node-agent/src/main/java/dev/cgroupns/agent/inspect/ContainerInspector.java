@@ -81,26 +81,21 @@ public final class ContainerInspector {
       int cgroup = fds.keep(TargetProcess.open(procFs, target, "cgroup"));
       int mountInfo = fds.keep(TargetProcess.open(procFs, target, "mountinfo"));
       TargetProcess.verify(procFs, target);
-      byte[][] raw =
-          thread.run(
-              timeout,
-              () -> {
-                Kernel.setns(ns, Linux.CLONE_NEWCGROUP);
-                return new byte[][] {
-                  Kernel.readAll(cgroup, "cgroup", ProcFs.MAX_CGROUP_BYTES),
-                  Kernel.readAll(mountInfo, "mountinfo", ProcFs.MAX_MOUNTINFO_BYTES)
-                };
-              });
-      return toReading(raw);
+      return thread.run(
+          timeout,
+          () -> {
+            Kernel.setns(ns, Linux.CLONE_NEWCGROUP);
+            // mountinfo is parsed while it is read: its size is the container's choice.
+            return new NamespaceReading(
+                ProcCgroupParser.parse(
+                    new String(
+                        Kernel.readAll(cgroup, "cgroup", ProcFs.MAX_CGROUP_BYTES),
+                        StandardCharsets.UTF_8)),
+                MountInfoParser.read(Kernel.inputStream(mountInfo, "mountinfo")));
+          });
     } catch (dev.cgroupns.agent.kernel.KernelException e) {
       TargetProcess.verify(procFs, target); // an exited process reads as an error: say so
       throw e;
     }
-  }
-
-  private static NamespaceReading toReading(byte[][] raw) {
-    return new NamespaceReading(
-        ProcCgroupParser.parse(new String(raw[0], StandardCharsets.UTF_8)),
-        MountInfoParser.parse(new String(raw[1], StandardCharsets.UTF_8)));
   }
 }

@@ -136,6 +136,36 @@ public final class Kernel {
   }
 
   /**
+   * An input stream over an open fd, read with read(2) (no path lookup, so it works after the
+   * thread switched namespaces). Closing the stream does not close the fd: its owner does.
+   */
+  public static java.io.InputStream inputStream(int fd, String what) {
+    return new java.io.InputStream() {
+      @Override
+      public int read() {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) {
+        if (length == 0) {
+          return 0;
+        }
+        byte[] chunk = offset == 0 ? buffer : new byte[length];
+        long n = check(LIBC.read(fd, chunk, length), "read", what);
+        if (n == 0) {
+          return -1;
+        }
+        if (chunk != buffer) {
+          System.arraycopy(chunk, 0, buffer, offset, (int) n);
+        }
+        return (int) n;
+      }
+    };
+  }
+
+  /**
    * Whether the process an open {@code /proc/PID/stat} fd was opened for still exists. The fd pins
    * the process's struct pid, not its number: a reused PID reads as gone (ESRCH), never as alive.
    * Needs no path lookup, so it works after the thread entered another mount namespace.

@@ -22,9 +22,6 @@ import java.util.stream.IntStream;
  * <p>Files are decoded as UTF-8; mountinfo escapes are ASCII octal and are decoded by the parser.
  */
 public final class ProcFs {
-  /** A mountinfo larger than this is refused. 4 MiB is roughly 25,000 mounts. */
-  public static final int MAX_MOUNTINFO_BYTES = 4 << 20;
-
   /** /proc/PID/cgroup has one line per hierarchy, each with a path of at most PATH_MAX. */
   public static final int MAX_CGROUP_BYTES = 256 << 10;
 
@@ -75,7 +72,14 @@ public final class ProcFs {
 
   /** /proc/PID/mountinfo: the mounts of the process's mount namespace, seen from its root. */
   public MountInfo mountInfo(int pid) {
-    return MountInfoParser.parse(read(pid, "mountinfo", MAX_MOUNTINFO_BYTES));
+    Path file = pidDir(pid).resolve("mountinfo");
+    try (InputStream in = Files.newInputStream(file)) {
+      return MountInfoParser.read(in);
+    } catch (NoSuchFileException e) {
+      throw new ProcessVanishedException(pid, e);
+    } catch (IOException e) {
+      throw vanishedOr(pid, file, e);
+    }
   }
 
   /** The agent's own /proc/self/cgroup. */
@@ -85,7 +89,12 @@ public final class ProcFs {
 
   /** The agent's own /proc/self/mountinfo. */
   public MountInfo selfMountInfo() {
-    return MountInfoParser.parse(readSelf("mountinfo", MAX_MOUNTINFO_BYTES));
+    Path file = root.resolve("self").resolve("mountinfo");
+    try (InputStream in = Files.newInputStream(file)) {
+      return MountInfoParser.read(in);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /**

@@ -82,13 +82,72 @@ class ProcFsTest {
   }
 
   @Test
-  void oversizedFilesAreRefusedNotLoaded(@TempDir Path fakeProc) throws IOException {
+  void aLineLongerThanAnyRealOneIsRefusedNotLoaded(@TempDir Path fakeProc) throws IOException {
     Path pidDir = Files.createDirectories(fakeProc.resolve("42"));
-    Files.write(pidDir.resolve("mountinfo"), new byte[ProcFs.MAX_MOUNTINFO_BYTES + 1]);
+    Files.write(pidDir.resolve("mountinfo"), new byte[MountInfoParser.MAX_LINE_BYTES + 1]);
 
     assertThatThrownBy(() -> new ProcFs(fakeProc).mountInfo(42))
-        .isInstanceOf(ProcFormatException.class)
-        .hasMessageContaining("larger than");
+        .isInstanceOf(MountTableTooLargeException.class)
+        .hasMessageContaining("longer than");
+  }
+
+  @Test
+  void aTableOfMoreMountsThanTheKernelDefaultAllowsIsRefused(@TempDir Path fakeProc)
+      throws IOException {
+    Path pidDir = Files.createDirectories(fakeProc.resolve("42"));
+    try (var out = Files.newBufferedWriter(pidDir.resolve("mountinfo"))) {
+      for (int i = 0; i <= MountInfoParser.MAX_MOUNTS; i++) {
+        out.write((i + 100) + " 99 0:5 / /b/" + i + " rw - tmpfs t rw\n");
+      }
+    }
+
+    assertThatThrownBy(() -> new ProcFs(fakeProc).mountInfo(42))
+        .isInstanceOf(MountTableTooLargeException.class)
+        .hasMessageContaining("more than " + MountInfoParser.MAX_MOUNTS);
+  }
+
+  @Test
+  void aMountTableBombLargerThanTheOldFileCapIsParsedKeepingCgroupMountsWhole(
+      @TempDir Path fakeProc) throws IOException {
+    // 45,000 mounts with long mount points: about 5 MiB, more than the whole-file cap this
+    // replaces, and more than a 28 MiB heap could hold as full entries.
+    Path pidDir = Files.createDirectories(fakeProc.resolve("42"));
+    String deep = "/bomb/" + "d".repeat(60);
+    try (var out = Files.newBufferedWriter(pidDir.resolve("mountinfo"))) {
+      out.write(
+          "20 1 0:30 /kubepods/pod1/c1 /sys/fs/cgroup/memory ro,nosuid shared:7"
+              + " - cgroup cgroup rw,memory\n");
+      for (int i = 0; i < 45_000; i++) {
+        out.write(
+            (i + 100)
+                + " 20 0:5 / "
+                + deep
+                + "/"
+                + i
+                + " rw,relatime - tmpfs tmp"
+                + " rw,size=4k,mode=755\n");
+      }
+    }
+    assertThat(Files.size(pidDir.resolve("mountinfo"))).isGreaterThan(4L << 20);
+
+    MountInfo info = new ProcFs(fakeProc).mountInfo(42);
+
+    assertThat(info.entries()).hasSize(45_001);
+    assertThat(info.cgroupMounts())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.root()).isEqualTo("/kubepods/pod1/c1");
+              assertThat(m.readOnly()).isTrue();
+              assertThat(m.cgroupV1Controllers()).containsExactly("memory");
+              assertThat(m.sharedPeerGroup()).hasValue(7);
+            });
+    MountInfoEntry tmpfs = info.entries().get(1);
+    assertThat(tmpfs.mountPoint()).isEqualTo(deep + "/0");
+    assertThat(tmpfs.parentId()).isEqualTo(20);
+    // Slim: the options and source of a mount that is not a cgroupfs are not kept.
+    assertThat(tmpfs.superOptions()).isEmpty();
+    assertThat(tmpfs.source()).isEmpty();
   }
 
   @Test

@@ -15,6 +15,12 @@ public enum FailureReason {
   ContainerBusy,
   /** The engine refused: the container's mounts are not what it can safely change. */
   Refused,
+  /**
+   * The container's mount table is larger than the agent reads (more mounts than the kernel's
+   * default limit, or a line no real path makes): that container is left alone, the others are
+   * served.
+   */
+  MountTableTooLarge,
   /** A system call failed while changing mounts. */
   MountFailed,
   /** Reverting failed; the container stays isolated. */

@@ -21,6 +21,7 @@ import dev.cgroupns.agent.isolate.RevertRecord;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.kernel.KernelException;
 import dev.cgroupns.agent.kernel.NamespaceThreadTimeoutException;
+import dev.cgroupns.agent.proc.MountTableTooLargeException;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
@@ -250,6 +251,8 @@ public final class KernelContainerEngine implements ContainerEngine {
       reason = FailureReason.ContainerBusy;
     } else if (e instanceof CgroupPathException) {
       reason = FailureReason.Refused;
+    } else if (e instanceof MountTableTooLargeException) {
+      reason = FailureReason.MountTableTooLarge;
     } else if (e instanceof IsolationFailedException
         || e instanceof KernelException
         || e instanceof NamespaceThreadTimeoutException) {
