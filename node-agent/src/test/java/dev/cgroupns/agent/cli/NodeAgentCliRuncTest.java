@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.proc.ProcCgroupParser;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
 import java.io.IOException;
@@ -26,13 +27,13 @@ class NodeAgentCliRuncTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private RuncFixture runc;
   private Path stateDir;
-  private byte[] hostMountInfoBefore;
+  private HostMountTable hostMounts;
 
   @BeforeEach
   void setUp() throws IOException {
     runc = RuncFixture.create();
     stateDir = runc.workDir().resolve("state");
-    hostMountInfoBefore = java.nio.file.Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    hostMounts = HostMountTable.snapshot();
   }
 
   @AfterEach
@@ -42,9 +43,7 @@ class NodeAgentCliRuncTest {
       return;
     }
     try {
-      assertThat(java.nio.file.Files.readAllBytes(Path.of("/proc/self/mountinfo")))
-          .as("the host's mountinfo is byte-identical")
-          .isEqualTo(hostMountInfoBefore);
+      hostMounts.assertUnchanged();
     } finally {
       runc.close();
     }

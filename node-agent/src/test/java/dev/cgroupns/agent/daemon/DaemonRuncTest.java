@@ -14,6 +14,7 @@ import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
@@ -25,7 +26,6 @@ import dev.cgroupns.testbed.runc.DemoContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -43,12 +43,12 @@ class DaemonRuncTest {
   private final ProcFs procFs = ProcFs.host();
   private RuncFixture runc;
   private DaemonFixture fx;
-  private byte[] hostMountInfoBefore;
+  private HostMountTable hostMounts;
 
   @BeforeEach
   void setUp() throws IOException {
     runc = RuncFixture.create();
-    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    hostMounts = HostMountTable.snapshot();
     fx =
         new DaemonFixture(
             KernelContainerEngine.create(
@@ -69,9 +69,7 @@ class DaemonRuncTest {
       if (fx != null) {
         fx.close();
       }
-      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
-          .as("the host's mountinfo is byte-identical")
-          .isEqualTo(hostMountInfoBefore);
+      hostMounts.assertUnchanged();
     } finally {
       runc.close();
     }

@@ -87,7 +87,7 @@ class ContainerProcessFinderTest {
     Files.createDirectories(proc.resolve("31"));
     // 32's cgroup was read but its stat is gone.
     Path p32 = Files.createDirectories(proc.resolve("32"));
-    Files.writeString(p32.resolve("cgroup"), cgroupFile(POD + "/" + APP));
+    Files.writeString(p32.resolve("cgroup"), FakeProc.cgroupFile(POD + "/" + APP));
 
     assertThat(finder.scanAll()).containsOnlyKeys(APP);
     assertThat(finder.findInit(APP)).map(p -> p.init().pid()).hasValue(30);
@@ -104,7 +104,7 @@ class ContainerProcessFinderTest {
   @Test
   void aProcessWhoseHierarchiesNameDifferentContainersIsIgnored() throws IOException {
     Path dir = Files.createDirectories(proc.resolve("30"));
-    Files.writeString(dir.resolve("stat"), stat(30, 200));
+    Files.writeString(dir.resolve("stat"), FakeProc.stat(30, 200));
     Files.writeString(
         dir.resolve("cgroup"),
         "4:memory:" + POD + "/" + APP + "\n0::" + POD + "/" + SIDECAR + "\n");
@@ -141,30 +141,13 @@ class ContainerProcessFinderTest {
   void garbageInAProcessFileDoesNotStopTheScan() throws IOException {
     process(30, 200, POD + "/" + APP);
     Path bad = Files.createDirectories(proc.resolve("31"));
-    Files.writeString(bad.resolve("cgroup"), cgroupFile(POD + "/" + APP));
+    Files.writeString(bad.resolve("cgroup"), FakeProc.cgroupFile(POD + "/" + APP));
     Files.writeString(bad.resolve("stat"), "garbage");
 
     assertThat(finder.findInit(APP)).map(p -> p.init().pid()).hasValue(30);
   }
 
   private void process(int pid, long startTime, String cgroupPath) throws IOException {
-    Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)));
-    Files.writeString(dir.resolve("stat"), stat(pid, startTime));
-    Files.writeString(dir.resolve("cgroup"), cgroupFile(cgroupPath));
-  }
-
-  private static String cgroupFile(String path) {
-    return "4:memory:" + path + "\n0::" + path + "\n";
-  }
-
-  private static String stat(int pid, long startTime) {
-    return pid
-        + " (app) S 1 "
-        + pid
-        + " "
-        + pid
-        + " 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
-        + startTime
-        + " 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0\n";
+    FakeProc.writeProcess(proc, pid, startTime, cgroupPath);
   }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.testing.DaemonSetSettings;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +29,10 @@ class ForkHeavyPodTest {
 
   @Test
   void sixtyThousandProcessesInOnePodFitTheDaemonSetHeap() throws Exception {
-    writeProcess(5, 40, POD + "/" + QUIET);
+    FakeProc.writeProcess(proc, 5, 40, POD + "/" + QUIET);
     for (int i = 0; i < FORKS; i++) {
       // Start times descend, so the oldest process is the last one the scan meets.
-      writeProcess(100 + i, 1_000_000L - i, POD + "/" + BUSY);
+      FakeProc.writeProcess(proc, 100 + i, 1_000_000L - i, POD + "/" + BUSY);
     }
 
     List<String> command = new ArrayList<>();
@@ -55,22 +53,6 @@ class ForkHeavyPodTest {
         .contains(QUIET + " 5")
         .doesNotContain("OutOfMemoryError");
     assertThat(scan.exitValue()).isZero();
-  }
-
-  private void writeProcess(int pid, long startTime, String cgroupPath) throws IOException {
-    Path dir = Files.createDirectory(proc.resolve(Integer.toString(pid)));
-    Files.writeString(
-        dir.resolve("stat"),
-        pid
-            + " (app) S 1 "
-            + pid
-            + " "
-            + pid
-            + " 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
-            + startTime
-            + " 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0\n");
-    Files.writeString(
-        dir.resolve("cgroup"), "4:memory:" + cgroupPath + "\n0::" + cgroupPath + "\n");
   }
 
   /** The child JVM: scans the /proc given and prints each container's init PID. */

@@ -13,6 +13,7 @@ import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class IsolationFaultRuncTest {
   private RuncFixture runc;
-  private byte[] hostMountInfoBefore;
+  private HostMountTable hostMounts;
   private StateStore store;
   private ContainerIsolator isolator;
   private final ProcFs procFs = ProcFs.host();
@@ -40,7 +41,7 @@ class IsolationFaultRuncTest {
   @BeforeEach
   void setUp() throws IOException {
     runc = RuncFixture.create();
-    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    hostMounts = HostMountTable.snapshot();
     store = new StateStore(runc.workDir().resolve("state"));
     isolator = ContainerIsolator.create(procFs, CgroupLayout.detect(procFs, null), store);
   }
@@ -52,9 +53,7 @@ class IsolationFaultRuncTest {
       return;
     }
     try {
-      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
-          .as("the host's mountinfo is byte-identical")
-          .isEqualTo(hostMountInfoBefore);
+      hostMounts.assertUnchanged();
       assertThat(namespaceThreads()).as("namespace threads still alive").isZero();
     } finally {
       runc.close();

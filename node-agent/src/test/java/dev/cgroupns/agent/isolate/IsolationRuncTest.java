@@ -14,6 +14,7 @@ import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
 import dev.cgroupns.api.v1alpha1.MountState;
 import dev.cgroupns.testbed.runc.ContainerSpec;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class IsolationRuncTest {
   private RuncFixture runc;
-  private byte[] hostMountInfoBefore;
+  private HostMountTable hostMounts;
   private ContainerIsolator isolator;
   private StateStore store;
   private final ProcFs procFs = ProcFs.host();
@@ -43,7 +44,7 @@ class IsolationRuncTest {
   @BeforeEach
   void setUp() throws IOException {
     runc = RuncFixture.create();
-    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    hostMounts = HostMountTable.snapshot();
     store = new StateStore(runc.workDir().resolve("state"));
     isolator = ContainerIsolator.create(procFs, CgroupLayout.detect(procFs, null), store);
   }
@@ -55,9 +56,7 @@ class IsolationRuncTest {
       return;
     }
     try {
-      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
-          .as("the host's mountinfo is byte-identical")
-          .isEqualTo(hostMountInfoBefore);
+      hostMounts.assertUnchanged();
     } finally {
       runc.close();
     }

@@ -7,6 +7,7 @@ import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.cli.NodeAgentMain;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.agent.testing.Requirements;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
@@ -38,14 +39,14 @@ class SharedSourcePropagationRuncTest {
   @TempDir Path work;
 
   private RuncFixture runc;
-  private byte[] hostMountInfoBefore;
+  private HostMountTable hostMounts;
 
   @BeforeEach
   void setUp() throws Exception {
     runc = RuncFixture.create();
     Requirements.requireExecutable("unshare");
     Requirements.requireExecutable("nsenter");
-    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    hostMounts = HostMountTable.snapshot();
   }
 
   @AfterEach
@@ -53,9 +54,7 @@ class SharedSourcePropagationRuncTest {
     try {
       runc.close();
     } finally {
-      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
-          .as("the host's mountinfo")
-          .isEqualTo(hostMountInfoBefore);
+      hostMounts.assertUnchanged();
     }
   }
 

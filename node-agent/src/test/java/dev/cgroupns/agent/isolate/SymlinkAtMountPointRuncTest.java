@@ -8,6 +8,7 @@ import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.agent.testing.Requirements;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
@@ -32,14 +33,14 @@ import org.junit.jupiter.api.Test;
 class SymlinkAtMountPointRuncTest {
   private final ProcFs procFs = ProcFs.host();
   private RuncFixture runc;
-  private byte[] hostMountInfoBefore;
+  private HostMountTable hostMounts;
   private ContainerIsolator isolator;
 
   @BeforeEach
   void setUp() throws IOException {
     runc = RuncFixture.create();
     Requirements.requireExecutable("nsenter");
-    hostMountInfoBefore = Files.readAllBytes(Path.of("/proc/self/mountinfo"));
+    hostMounts = HostMountTable.snapshot();
     isolator =
         ContainerIsolator.create(
             procFs,
@@ -53,9 +54,7 @@ class SymlinkAtMountPointRuncTest {
       return;
     }
     try {
-      assertThat(Files.readAllBytes(Path.of("/proc/self/mountinfo")))
-          .as("the host's mountinfo is byte-identical")
-          .isEqualTo(hostMountInfoBefore);
+      hostMounts.assertUnchanged();
     } finally {
       runc.close();
     }
