@@ -2,35 +2,24 @@ package dev.cgroupns.agent.daemon;
 
 import dev.cgroupns.agent.daemon.api.NodeWatches;
 import dev.cgroupns.agent.daemon.api.PodEventWriter;
-import dev.cgroupns.agent.daemon.api.StatusWriter;
 import dev.cgroupns.agent.daemon.api.WatchListener;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
-import dev.cgroupns.agent.daemon.events.EventBudget;
-import dev.cgroupns.agent.daemon.ops.AgentMetrics;
 import dev.cgroupns.agent.daemon.ops.OpsServer;
 import dev.cgroupns.agent.daemon.targets.ClaimIndex;
 import dev.cgroupns.agent.daemon.targets.OrphanedRecords;
 import dev.cgroupns.agent.daemon.targets.PodSnapshot;
-import dev.cgroupns.agent.daemon.targets.Protection;
-import dev.cgroupns.agent.daemon.targets.TargetResolver;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -67,73 +56,32 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   /** Where a pass's engine calls run, {@code parallelism} at a time. */
   private final ExecutorService engineThreads;
 
-  private final Object lock = new Object();
-
-  /** Dirty objects by namespace/name key; true when the pass must verify every container. */
-  private final Map<String, Boolean> dirty = new LinkedHashMap<>();
-
-  /** Objects deleted since the last batch, as last seen: what they isolated is reverted. */
-  private final List<CgroupIsolationNode> deleted = new ArrayList<>();
-
-  private boolean stopping;
-
-  /** True while the worker runs a batch (guarded by {@link #lock}). */
-  private boolean busy;
-
-  /**
-   * Set at start and by the resync timer (guarded by {@link #lock}): the worker's next batch, once
-   * the watches are synced, first cleans the engine's stale state and reverts what objects deleted
-   * unseen had isolated. Set at start so that this happens even on a node with no object left,
-   * where no event would ever start a batch.
-   */
-  private boolean housekeepingDue = true;
+  private final PassQueue queue = new PassQueue();
 
   /** Passes over single objects completed so far (tests wait on it instead of on time). */
   private final AtomicLong passes = new AtomicLong();
 
-  public NodeAgentDaemon(
+  /**
+   * A daemon over collaborators wired by the command that starts it ({@link RunCommand#wire}).
+   *
+   * @param engineThreads where {@code reconciler} runs its engine calls; shut down on close
+   * @param events where {@code reconciler} records Events; closed on close
+   */
+  NodeAgentDaemon(
       DaemonConfig config,
-      KubernetesClient client,
       ContainerEngine engine,
-      PrometheusMeterRegistry registry,
-      Clock clock)
+      NodeWatches watches,
+      NodeObjectReconciler reconciler,
+      ExecutorService engineThreads,
+      PodEventWriter events,
+      PrometheusMeterRegistry registry)
       throws IOException {
     this.config = config;
     this.engine = engine;
-    AgentMetrics metrics = new AgentMetrics(registry);
-    this.events =
-        new PodEventWriter(client, config.nodeName(), EventBudget.Limits.DEFAULT, metrics, clock);
-    AtomicLong engineThreadCount = new AtomicLong();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            config.parallelism(),
-            config.parallelism(),
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread thread =
-                  new Thread(r, "node-agent-engine-" + engineThreadCount.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    // Threads only while passes run: between resyncs a quiet node keeps no engine thread stacks.
-    pool.allowCoreThreadTimeOut(true);
-    this.engineThreads = pool;
-    this.reconciler =
-        new NodeObjectReconciler(
-            config.nodeName(),
-            config.agentName(),
-            new TargetResolver(
-                config.nodeName(), new Protection(config.podNamespace(), config.podName())),
-            engine,
-            new StatusWriter(client, metrics, config.writeRetry()),
-            metrics,
-            config.heartbeat(),
-            clock,
-            engineThreads,
-            events);
-    this.watches = new NodeWatches(client, config.nodeName(), this);
+    this.watches = watches;
+    this.reconciler = reconciler;
+    this.engineThreads = engineThreads;
+    this.events = events;
     this.worker = new Thread(this::work, "node-agent-passes");
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -149,16 +97,14 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     LOG.info("node agent for node {} starting", config.nodeName());
     ops.start();
     worker.start();
-    watches.start();
+    watches.start(this);
     long resync = config.resyncInterval().toMillis();
     timer.scheduleAtFixedRate(this::resync, resync, resync, TimeUnit.MILLISECONDS);
   }
 
   /** True when nothing is queued and no batch runs: every event so far has been acted on. */
   boolean idle() {
-    synchronized (lock) {
-      return !busy && dirty.isEmpty() && deleted.isEmpty() && !housekeepingDue;
-    }
+    return queue.idle();
   }
 
   /** How many passes over single objects have completed. */
@@ -189,15 +135,13 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
       // Its instructions may change what the node's other objects may do (shared containers).
       requestAll(true);
     } else {
-      request(key(after), false);
+      queue.mark(key(after), false);
     }
   }
 
   @Override
   public void objectDeleted(CgroupIsolationNode object) {
-    synchronized (lock) {
-      deleted.add(object);
-    }
+    queue.deleted(object);
     requestAll(true);
   }
 
@@ -208,58 +152,30 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   /** The periodic verification of every object, with the engine's housekeeping before it. */
   private void resync() {
-    synchronized (lock) {
-      housekeepingDue = true;
-    }
+    queue.housekeepingDue();
     requestAll(true);
   }
 
   /** Marks every object dirty. */
   public void requestAll(boolean verify) {
-    List<CgroupIsolationNode> objects = watches.objects();
-    synchronized (lock) {
-      for (CgroupIsolationNode object : objects) {
-        dirty.merge(key(object), verify, Boolean::logicalOr);
-      }
-      lock.notifyAll();
-    }
-  }
-
-  private void request(String key, boolean verify) {
-    synchronized (lock) {
-      dirty.merge(key, verify, Boolean::logicalOr);
-      lock.notifyAll();
-    }
+    queue.markAll(watches.objectKeys(), verify);
   }
 
   private void work() {
     try {
-      while (awaitWork()) {
+      while (queue.awaitWork()) {
         if (!sleep(config.batchDelay())) {
           return;
         }
         if (!watches.synced()) {
-          sleep(Duration.ofMillis(200)); // events stay queued until the caches are complete
+          sleep(Duration.ofMillis(200)); // the work stays queued until the caches are complete
           continue;
         }
-        Map<String, Boolean> batch;
-        List<CgroupIsolationNode> gone;
-        boolean housekeeping;
-        synchronized (lock) {
-          housekeeping = housekeepingDue;
-          housekeepingDue = false;
-          batch = new LinkedHashMap<>(dirty);
-          dirty.clear();
-          gone = new ArrayList<>(deleted);
-          deleted.clear();
-          busy = true;
-        }
+        PassQueue.Batch batch = queue.take(watches.objectKeys());
         try {
-          runBatch(batch, gone, housekeeping);
+          runBatch(batch);
         } finally {
-          synchronized (lock) {
-            busy = false;
-          }
+          queue.finished();
         }
       }
     } catch (RuntimeException | Error e) {
@@ -268,23 +184,8 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     }
   }
 
-  /** Waits until something is dirty; false when stopping. */
-  private boolean awaitWork() {
-    synchronized (lock) {
-      while (dirty.isEmpty() && deleted.isEmpty() && !housekeepingDue && !stopping) {
-        try {
-          lock.wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return !stopping;
-    }
-  }
-
-  private void runBatch(
-      Map<String, Boolean> batch, List<CgroupIsolationNode> gone, boolean housekeeping) {
+  private void runBatch(PassQueue.Batch batch) {
+    boolean housekeeping = batch.housekeeping();
     PodSnapshot pods = new PodSnapshot(config.nodeName(), watches.pods());
     List<CgroupIsolationNode> objects = watches.objects();
     ClaimIndex claims = ClaimIndex.of(objects);
@@ -292,7 +193,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     if (housekeeping) {
       engine.removeStaleState();
     }
-    for (CgroupIsolationNode object : gone) {
+    for (CgroupIsolationNode object : batch.deleted()) {
       try {
         reconciler.revertOrphans(object, claims, snapshot);
       } catch (RuntimeException e) {
@@ -304,11 +205,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
       // caches: this batch runs only once both watches have listed everything.
       revertOrphanedRecords(objects, claims, pods);
     }
-    for (Map.Entry<String, Boolean> entry : batch.entrySet()) {
-      synchronized (lock) {
-        if (stopping) {
-          return;
-        }
+    for (Map.Entry<String, Boolean> entry : batch.objects().entrySet()) {
+      if (queue.stopped()) {
+        return;
       }
       watches
           .object(entry.getKey())
@@ -345,7 +244,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private void scheduleRetry(String key, boolean verify) {
     try {
       timer.schedule(
-          () -> request(key, verify),
+          () -> queue.mark(key, verify),
           config.writeRetry().nextPass().toMillis(),
           TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
@@ -385,10 +284,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   @Override
   public void close() {
     LOG.info("node agent stopping: finishing the current pass");
-    synchronized (lock) {
-      stopping = true;
-      lock.notifyAll();
-    }
+    queue.stop();
     timer.shutdownNow();
     watches.close();
     try {

@@ -4,6 +4,7 @@ import dev.cgroupns.agent.daemon.api.StatusWriter;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
+import dev.cgroupns.agent.daemon.engine.ViewReading;
 import dev.cgroupns.agent.daemon.events.ContainerEvents;
 import dev.cgroupns.agent.daemon.events.EventRecorder;
 import dev.cgroupns.agent.daemon.ops.AgentMetrics;
@@ -18,12 +19,15 @@ import dev.cgroupns.agent.daemon.targets.PassPlan;
 import dev.cgroupns.agent.daemon.targets.PodSnapshot;
 import dev.cgroupns.agent.daemon.targets.RevertTarget;
 import dev.cgroupns.agent.daemon.targets.TargetResolver;
+import dev.cgroupns.agent.isolate.IsolationRequest;
+import dev.cgroupns.agent.isolate.MountAccess;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
+import dev.cgroupns.api.v1alpha1.IsolationMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -271,16 +275,18 @@ final class NodeObjectReconciler {
     } else {
       try {
         // An unchanged container the status already describes need not be read again.
-        boolean describe =
+        boolean described =
             before
-                .map(
-                    r ->
-                        r.view == null
-                            || !Objects.equals(r.containerID, target.statusContainerId()))
-                .orElse(true);
+                .filter(r -> r.view != null)
+                .filter(r -> Objects.equals(r.containerID, target.statusContainerId()))
+                .isPresent();
         outcome =
             engine.isolate(
-                init.get(), target.readOnly(), target.audit(), describe, owner(object, target));
+                IsolationRequest.of(init.get())
+                    .withAccess(MountAccess.readOnly(target.readOnly()))
+                    .withMode(target.audit() ? IsolationMode.Audit : IsolationMode.Enforce)
+                    .ownedBy(owner(object, target)),
+                described ? ViewReading.ONLY_WHEN_CHANGED : ViewReading.READ);
       } catch (RuntimeException e) {
         LOG.error("engine failed on {} of pod {}", target.container(), target.podName(), e);
         outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());

@@ -1,19 +1,33 @@
 package dev.cgroupns.agent.daemon;
 
+import dev.cgroupns.agent.daemon.api.ApiStatusWriter;
 import dev.cgroupns.agent.daemon.api.LeanSerialization;
+import dev.cgroupns.agent.daemon.api.NodeWatches;
+import dev.cgroupns.agent.daemon.api.PodEventWriter;
 import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
+import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
+import dev.cgroupns.agent.daemon.events.EventBudget;
+import dev.cgroupns.agent.daemon.ops.AgentMetrics;
+import dev.cgroupns.agent.daemon.targets.Protection;
+import dev.cgroupns.agent.daemon.targets.TargetResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -141,8 +155,7 @@ public final class RunCommand implements Callable<Integer> {
         new KubernetesClientBuilder()
             .withKubernetesSerialization(LeanSerialization.create())
             .build();
-    NodeAgentDaemon daemon =
-        new NodeAgentDaemon(config, client, engine, registry, Clock.systemUTC());
+    NodeAgentDaemon daemon = wire(config, client, engine, registry, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -156,6 +169,65 @@ public final class RunCommand implements Callable<Integer> {
     daemon.start();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Builds a daemon and its collaborators: the watches, the pass logic with its status writer and
+   * target rules, the Event writer, and the engine threads. The sandbox and the tests start their
+   * daemons through this too, so that they run exactly what the DaemonSet runs.
+   */
+  public static NodeAgentDaemon wire(
+      DaemonConfig config,
+      KubernetesClient client,
+      ContainerEngine engine,
+      PrometheusMeterRegistry registry,
+      Clock clock)
+      throws IOException {
+    AgentMetrics metrics = new AgentMetrics(registry);
+    PodEventWriter events =
+        new PodEventWriter(client, config.nodeName(), EventBudget.Limits.DEFAULT, metrics, clock);
+    ExecutorService engineThreads = engineThreads(config.parallelism());
+    NodeObjectReconciler reconciler =
+        new NodeObjectReconciler(
+            config.nodeName(),
+            config.agentName(),
+            new TargetResolver(
+                config.nodeName(), new Protection(config.podNamespace(), config.podName())),
+            engine,
+            new ApiStatusWriter(client, metrics, config.writeRetry()),
+            metrics,
+            config.heartbeat(),
+            clock,
+            engineThreads,
+            events);
+    return new NodeAgentDaemon(
+        config,
+        engine,
+        new NodeWatches(client, config.nodeName()),
+        reconciler,
+        engineThreads,
+        events,
+        registry);
+  }
+
+  /** Where a pass's engine calls run, {@code parallelism} at a time. */
+  private static ExecutorService engineThreads(int parallelism) {
+    AtomicLong count = new AtomicLong();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            parallelism,
+            parallelism,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread thread = new Thread(r, "node-agent-engine-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    // Threads only while passes run: between resyncs a quiet node keeps no engine thread stacks.
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static String blankToNull(String value) {

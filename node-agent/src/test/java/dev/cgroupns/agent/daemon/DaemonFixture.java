@@ -79,7 +79,7 @@ final class DaemonFixture implements AutoCloseable {
   NodeAgentDaemon start(Duration resync) {
     try {
       daemon =
-          new NodeAgentDaemon(
+          RunCommand.wire(
               config(nodeName, resync, batchDelay),
               api.agentClient(),
               engineUnderTest,

@@ -5,9 +5,14 @@ import dev.cgroupns.agent.daemon.engine.ContainerFacts;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome.Kind;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
+import dev.cgroupns.agent.daemon.engine.ViewReading;
+import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
+import dev.cgroupns.api.v1alpha1.CgroupPaths;
 import dev.cgroupns.api.v1alpha1.CgroupVersion;
+import dev.cgroupns.api.v1alpha1.ContainerView;
+import dev.cgroupns.api.v1alpha1.IsolationMode;
 import dev.cgroupns.api.v1alpha1.MountState;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +40,7 @@ final class FakeEngine implements ContainerEngine {
   private final Set<ProcessIdentity> privateNamespace = new HashSet<>();
   private final Map<ProcessIdentity, FailureReason> failNext = new HashMap<>();
   private final List<String> calls = new ArrayList<>();
+  private final List<ViewReading> readings = new ArrayList<>();
 
   /** Starts a container's process; returns its identity. */
   synchronized ProcessIdentity start(String containerId) {
@@ -104,6 +110,11 @@ final class FakeEngine implements ContainerEngine {
     return List.copyOf(calls);
   }
 
+  /** What each isolate call asked about the container's view, in order. */
+  synchronized List<ViewReading> readings() {
+    return List.copyOf(readings);
+  }
+
   synchronized long callsFor(String containerId) {
     return calls.stream().filter(c -> c.endsWith(":" + containerId)).count();
   }
@@ -138,8 +149,10 @@ final class FakeEngine implements ContainerEngine {
   private volatile CountDownLatch gate;
 
   @Override
-  public EngineOutcome isolate(
-      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner) {
+  public EngineOutcome isolate(IsolationRequest request, ViewReading reading) {
+    synchronized (this) {
+      readings.add(reading);
+    }
     CountDownLatch g = gate;
     if (g != null) {
       entered.countDown();
@@ -149,7 +162,11 @@ final class FakeEngine implements ContainerEngine {
         Thread.currentThread().interrupt();
       }
     }
-    return isolateNow(init, readOnly, audit, owner);
+    return isolateNow(
+        request.target(),
+        request.access().readOnly(),
+        request.mode() == IsolationMode.Audit,
+        request.daemonOwner().orElseThrow());
   }
 
   private synchronized EngineOutcome isolateNow(
@@ -208,6 +225,9 @@ final class FakeEngine implements ContainerEngine {
         readOnly == null
             ? MountState.ReadWrite
             : readOnly ? MountState.ReadOnly : MountState.ReadWrite;
-    return new ContainerFacts(CgroupVersion.Hybrid, List.of(), null, false, state);
+    // A view, as the real engine reports: the container's own cgroup at its root.
+    ContainerView view = new ContainerView();
+    view.procSelfCgroup.add(new CgroupPaths("memory", "/"));
+    return new ContainerFacts(CgroupVersion.Hybrid, List.of(), view, false, state);
   }
 }

@@ -2,6 +2,7 @@ package dev.cgroupns.sandbox.system;
 
 import dev.cgroupns.agent.daemon.DaemonConfig;
 import dev.cgroupns.agent.daemon.NodeAgentDaemon;
+import dev.cgroupns.agent.daemon.RunCommand;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.operator.IsolationOperator;
 import dev.cgroupns.operator.config.OperatorSettings;
@@ -95,7 +96,7 @@ public final class InProcessControlPlane implements ControlPlane {
     NodeAgentDaemon daemon;
     try {
       daemon =
-          new NodeAgentDaemon(
+          RunCommand.wire(
               config,
               client,
               engine,

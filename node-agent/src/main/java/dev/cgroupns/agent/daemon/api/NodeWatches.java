@@ -32,7 +32,7 @@ public final class NodeWatches implements AutoCloseable {
   private final SharedIndexInformer<Pod> pods;
   private final SharedIndexInformer<CgroupIsolationNode> objects;
 
-  public NodeWatches(KubernetesClient client, String nodeName, WatchListener listener) {
+  public NodeWatches(KubernetesClient client, String nodeName) {
     pods =
         client
             .pods()
@@ -46,6 +46,13 @@ public final class NodeWatches implements AutoCloseable {
             .inAnyNamespace()
             .withLabel(ApiGroup.NODE_LABEL, LabelValues.ofName(nodeName))
             .runnableInformer(0);
+  }
+
+  /**
+   * Starts both watches without waiting for them (see {@link #synced()}), telling {@code listener}
+   * of every change. Call once.
+   */
+  public void start(WatchListener listener) {
     pods.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
@@ -84,10 +91,6 @@ public final class NodeWatches implements AutoCloseable {
             listener.objectDeleted(object);
           }
         });
-  }
-
-  /** Starts both watches without waiting for them; see {@link #synced()}. */
-  public void start() {
     pods.start().whenComplete((v, e) -> logStart("pod", e));
     objects.start().whenComplete((v, e) -> logStart("CgroupIsolationNode", e));
   }
@@ -111,6 +114,11 @@ public final class NodeWatches implements AutoCloseable {
 
   public List<CgroupIsolationNode> objects() {
     return objects.getStore().list();
+  }
+
+  /** The namespace/name keys of every cached object. */
+  public List<String> objectKeys() {
+    return objects.getStore().listKeys();
   }
 
   /** The cached object with this namespace/name key. */

@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.daemon.engine;
 
+import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import java.util.List;
@@ -24,11 +25,13 @@ public interface ContainerEngine {
    * Calling it on a container that is already isolated changes nothing and says so: this is also
    * how drift is detected and repaired.
    *
-   * @param owner what the container is isolated for, kept with its revert record; refused unless
-   *     the kernel shows the container in the cgroup of the owner's pod
+   * @param request the container, its mount access and mode, and its {@linkplain
+   *     IsolationRequest#daemonOwner() owner}: what the container is isolated for, kept with its
+   *     revert record. Required; refused unless the kernel shows the container in the cgroup of the
+   *     owner's pod
+   * @param reading whether the outcome carries the container's view even when nothing changed
    */
-  EngineOutcome isolate(
-      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner);
+  EngineOutcome isolate(IsolationRequest request, ViewReading reading);
 
   /**
    * Puts back the cgroupfs mounts recorded when the container was isolated.

@@ -15,7 +15,6 @@ import dev.cgroupns.agent.isolate.IsolationFailedException;
 import dev.cgroupns.agent.isolate.IsolationObserver;
 import dev.cgroupns.agent.isolate.IsolationOutcome;
 import dev.cgroupns.agent.isolate.IsolationRequest;
-import dev.cgroupns.agent.isolate.MountAccess;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.isolate.RevertRecord;
 import dev.cgroupns.agent.isolate.StateStore;
@@ -25,7 +24,6 @@ import dev.cgroupns.agent.proc.MountTableTooLargeException;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
-import dev.cgroupns.api.v1alpha1.IsolationMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,8 +126,12 @@ public final class KernelContainerEngine implements ContainerEngine {
   }
 
   @Override
-  public EngineOutcome isolate(
-      ProcessIdentity init, boolean readOnly, boolean audit, boolean describe, RecordOwner owner) {
+  public EngineOutcome isolate(IsolationRequest request, ViewReading reading) {
+    ProcessIdentity init = request.target();
+    RecordOwner owner =
+        request
+            .daemonOwner()
+            .orElseThrow(() -> new IllegalArgumentException("the daemon isolates for an owner"));
     Long pid = (long) init.pid();
     Optional<EngineOutcome> foreign = inAnotherPod(init, owner.podUid(), pid);
     if (foreign.isPresent()) {
@@ -137,12 +139,7 @@ public final class KernelContainerEngine implements ContainerEngine {
     }
     IsolationOutcome outcome;
     try {
-      outcome =
-          isolator.isolate(
-              IsolationRequest.of(init)
-                  .withAccess(MountAccess.readOnly(readOnly))
-                  .withMode(audit ? IsolationMode.Audit : IsolationMode.Enforce)
-                  .ownedBy(owner));
+      outcome = isolator.isolate(request);
     } catch (RuntimeException e) {
       return failure(e, pid, false);
     }
@@ -167,7 +164,8 @@ public final class KernelContainerEngine implements ContainerEngine {
     String detail =
         kind == Kind.WOULD_CHANGE ? String.join("; ", outcome.changes()) : outcome.result().text();
     boolean changedOrWould = kind == Kind.ISOLATED || kind == Kind.WOULD_CHANGE;
-    return EngineOutcome.of(kind, pid, describe || changedOrWould ? facts(init) : null, detail);
+    return EngineOutcome.of(
+        kind, pid, reading == ViewReading.READ || changedOrWould ? facts(init) : null, detail);
   }
 
   @Override

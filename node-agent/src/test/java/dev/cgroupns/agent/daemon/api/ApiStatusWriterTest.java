@@ -8,13 +8,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
-class StatusWriterTest {
+class ApiStatusWriterTest {
   @Test
   void thePatchTestsTheUidThenReplacesTheWholeStatus() throws Exception {
     CgroupIsolationNodeStatus status = new CgroupIsolationNodeStatus();
     status.observedGeneration = 4L;
 
-    JsonNode patch = Serialization.jsonMapper().readTree(StatusWriter.patchBody("uid-1", status));
+    JsonNode patch =
+        Serialization.jsonMapper().readTree(ApiStatusWriter.patchBody("uid-1", status));
 
     assertThat(patch.size()).isEqualTo(2);
     assertThat(patch.get(0).get("op").asText()).isEqualTo("test");
@@ -28,12 +29,12 @@ class StatusWriterTest {
   @Test
   void conflictsThrottlingServerErrorsAndTimeoutsAreRetriedOthersAreNot() {
     for (int code : new int[] {409, 429, 500, 502, 503, 504, 0, -1}) {
-      assertThat(StatusWriter.isTransient(new KubernetesClientException("x", code, null)))
+      assertThat(ApiStatusWriter.isTransient(new KubernetesClientException("x", code, null)))
           .as("code %d", code)
           .isTrue();
     }
     for (int code : new int[] {400, 403, 404, 422}) {
-      assertThat(StatusWriter.isTransient(new KubernetesClientException("x", code, null)))
+      assertThat(ApiStatusWriter.isTransient(new KubernetesClientException("x", code, null)))
           .as("code %d", code)
           .isFalse();
     }
