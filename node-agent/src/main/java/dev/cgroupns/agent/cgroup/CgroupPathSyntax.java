@@ -8,7 +8,7 @@ import java.util.List;
  * control-character segments, and ".." only as a run of leading segments (the kernel's way of
  * naming a cgroup above the reader's namespace root).
  */
-final class CgroupPathSyntax {
+public final class CgroupPathSyntax {
   /** PATH_MAX: the kernel refuses to render longer cgroup paths. */
   static final int MAX_LENGTH = 4096;
 
@@ -19,7 +19,7 @@ final class CgroupPathSyntax {
    *
    * @param allowLeadingParents accept a leading run of ".." segments
    */
-  static List<String> segments(String path, boolean allowLeadingParents) {
+  public static List<String> segments(String path, boolean allowLeadingParents) {
     if (path == null || !path.startsWith("/")) {
       throw new CgroupPathException("cgroup path must start with '/': " + quote(path));
     }

@@ -16,6 +16,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node-local state directory: one revert record and one lock file per container, named by (pid,
@@ -38,6 +42,8 @@ import java.util.regex.Pattern;
  * vanish when any descriptor of the file is closed anywhere in the JVM.
  */
 public final class StateStore {
+  private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+
   /** Default directory: on tmpfs, so records vanish on reboot together with the mounts. */
   public static final Path DEFAULT_DIR = Path.of("/run/cgroup-isolation");
 
@@ -47,6 +53,9 @@ public final class StateStore {
   private static final AtomicLong TEMP_COUNTER = new AtomicLong();
   private static final Pattern STATE_FILE =
       Pattern.compile("([1-9]\\d{0,8})-(\\d{1,19})\\.(json|lock)");
+
+  /** A record of the largest container the agent handles is a few kilobytes. */
+  static final int MAX_RECORD_BYTES = 256 << 10;
 
   private final Path dir;
 
@@ -90,19 +99,118 @@ public final class StateStore {
     };
   }
 
+  /**
+   * The process's revert record, checked before it is trusted: a regular file (never through a
+   * symlink), at most {@link #MAX_RECORD_BYTES}, for this very process, and of the shape the agent
+   * writes ({@link RevertRecordCheck}).
+   *
+   * @throws IllegalStateException when the record or the directory is not trustworthy
+   */
   public Optional<RevertRecord> read(ProcessIdentity process) {
     Path file = file(process, ".json");
-    if (!Files.exists(file)) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
+    checkDirectory();
+    RevertRecord record;
     try {
-      RevertRecord record = JSON.readValue(file.toFile(), RevertRecord.class);
-      if (record.pid() != process.pid() || record.startTime() != process.startTime()) {
-        throw new IllegalStateException(file + " belongs to another process; refusing it");
-      }
-      return Optional.of(record);
+      record = JSON.readValue(readBounded(file), RevertRecord.class);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read revert record " + file, e);
+    }
+    if (record.pid() != process.pid() || record.startTime() != process.startTime()) {
+      throw new IllegalStateException(file + " belongs to another process; refusing it");
+    }
+    List<String> problems = RevertRecordCheck.problems(record);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          file + " is not a record the agent writes; refusing it: " + String.join("; ", problems));
+    }
+    return Optional.of(record);
+  }
+
+  private static byte[] readBounded(Path file) throws IOException {
+    if (Files.isSymbolicLink(file)) {
+      throw new IllegalStateException(file + " is a symlink; refusing it");
+    }
+    // Opened without following links all the same: a link put there after the check is refused.
+    try (FileChannel in =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalStateException(file + " is not a regular file; refusing it");
+      }
+      long size = in.size();
+      if (size > MAX_RECORD_BYTES) {
+        throw new IllegalStateException(
+            file
+                + " has "
+                + size
+                + " bytes, more than any record the agent writes ("
+                + MAX_RECORD_BYTES
+                + "); refusing it");
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size + 1);
+      while (buffer.hasRemaining() && in.read(buffer) > 0) {
+        // until EOF, or one byte past the size seen: a file that grows meanwhile is refused
+      }
+      if (buffer.position() > size) {
+        throw new IllegalStateException(file + " changed while it was read; refusing it");
+      }
+      return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
+  }
+
+  /**
+   * Refuses a state directory that someone other than the agent could have written to: it must be a
+   * real directory (not a symlink), owned by the agent's user, and writable by no group or other
+   * user. Revert records are acted on inside containers, so a forged one must not be possible to
+   * plant. Called when the engine and the CLI start and before any record is read or written; a
+   * directory that does not exist yet is created safely on first write.
+   *
+   * @throws IllegalStateException naming what is wrong and how to fix it
+   */
+  public void checkDirectory() {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      PosixFileAttributes attributes =
+          Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isDirectory()) {
+        throw new IllegalStateException(
+            "state directory " + dir + " is not a directory (or is a symlink); remove it");
+      }
+      int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      int self = Kernel.geteuid();
+      if (owner != self) {
+        throw new IllegalStateException(
+            "state directory "
+                + dir
+                + " is owned by uid "
+                + owner
+                + ", not by the agent's uid "
+                + self
+                + "; its revert records cannot be trusted (chown "
+                + self
+                + " "
+                + dir
+                + ", or remove it)");
+      }
+      Set<PosixFilePermission> mode = attributes.permissions();
+      if (mode.contains(PosixFilePermission.GROUP_WRITE)
+          || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new IllegalStateException(
+            "state directory "
+                + dir
+                + " is writable by group or others ("
+                + PosixFilePermissions.toString(mode)
+                + "); its revert records cannot be trusted"
+                + " (chmod 700 "
+                + dir
+                + ")");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check state directory " + dir, e);
     }
   }
 
@@ -112,15 +220,17 @@ public final class StateStore {
    * from it anyway.
    */
   public List<RevertRecord> readAll() {
+    checkDirectory();
     List<RevertRecord> records = new ArrayList<>();
     for (ProcessIdentity process : identities()) {
-      if (!Files.exists(file(process, ".json"))) {
+      if (!Files.exists(file(process, ".json"), LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
       try {
         read(process).ifPresent(records::add);
       } catch (RuntimeException e) {
         // unreadable or foreign: revert by hand (the CLI says why), never on a guess
+        LOG.warn("revert record of {} left alone: {}", process, e.getMessage());
       }
     }
     return records;
@@ -231,7 +341,7 @@ public final class StateStore {
 
   private void ensureDir() {
     try {
-      if (!Files.isDirectory(dir)) {
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(
             dir,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -239,6 +349,7 @@ public final class StateStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create state directory " + dir, e);
     }
+    checkDirectory();
   }
 
   private void syncDir() throws IOException {

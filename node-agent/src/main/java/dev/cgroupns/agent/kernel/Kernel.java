@@ -54,6 +54,11 @@ public final class Kernel {
     new KernelException("warm-up", 0, "", "", "").getMessage();
   }
 
+  /** The effective user ID: who must own the agent's state directory. */
+  public static int geteuid() {
+    return LIBC.geteuid();
+  }
+
   public static int gettid() {
     return (int) LIBC.syscall(SyscallNumbers.GETTID);
   }

@@ -18,6 +18,8 @@ import jnr.ffi.annotations.SaveError;
 public interface LibC {
   int unshare(int flags);
 
+  int geteuid();
+
   int setns(int fd, int nstype);
 
   int open(String path, int flags, int mode);

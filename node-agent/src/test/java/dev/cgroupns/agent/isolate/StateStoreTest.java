@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cgroupns.agent.proc.ProcessIdentity;
+import dev.cgroupns.agent.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,5 +172,79 @@ class StateStoreTest {
       store.lock(new ProcessIdentity(4242, 1)).close(); // other identities are independent
     }
     store.lock(PROCESS).close();
+  }
+
+  @Test
+  void aRecordReachedThroughASymlinkIsRefused() throws Exception {
+    StateStore store = new StateStore(dir);
+    store.write(new RevertRecord(1, 2, "t", List.of()));
+    Files.createSymbolicLink(store.recordFile(PROCESS), dir.resolve("1-2.json"));
+
+    assertThatThrownBy(() -> store.read(PROCESS)).hasMessageContaining("is a symlink");
+    assertThat(store.readAll()).as("the real record, never the link").hasSize(1);
+  }
+
+  @Test
+  void aRecordLargerThanAnyTheAgentWritesIsRefusedUnparsed() throws Exception {
+    StateStore store = new StateStore(dir);
+    Files.writeString(
+        store.recordFile(PROCESS), " ".repeat(StateStore.MAX_RECORD_BYTES + 1) + "{}");
+
+    assertThatThrownBy(() -> store.read(PROCESS))
+        .hasMessageContaining("more than any record the agent writes");
+  }
+
+  @Test
+  void aRecordWithAForgedMountPointIsRefusedWithTheReason() {
+    StateStore store = new StateStore(dir);
+    store.write(
+        new RevertRecord(
+            PROCESS.pid(),
+            PROCESS.startTime(),
+            "t",
+            List.of(
+                new RevertRecord.RecordedMount(
+                    "/sys/fs/cgroup/../../../etc",
+                    false,
+                    List.of("memory"),
+                    "/",
+                    List.of("rw"),
+                    "/k",
+                    true))));
+
+    assertThatThrownBy(() -> store.read(PROCESS))
+        .hasMessageContaining("not a record the agent writes")
+        .hasMessageContaining("'..'");
+  }
+
+  @Test
+  void aStateDirectoryOthersCanWriteIsNotTrusted() throws Exception {
+    StateStore store = new StateStore(dir);
+    store.write(new RevertRecord(PROCESS.pid(), PROCESS.startTime(), "t", List.of()));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThatThrownBy(store::checkDirectory).hasMessageContaining("chmod 700");
+    assertThatThrownBy(() -> store.read(PROCESS)).hasMessageContaining("writable by group");
+    assertThatThrownBy(store::readAll).hasMessageContaining("writable by group");
+    assertThatThrownBy(() -> store.lock(PROCESS)).hasMessageContaining("writable by group");
+  }
+
+  @Test
+  void aStateDirectoryThatIsASymlinkIsNotTrusted() throws Exception {
+    Files.createDirectory(dir.resolve("real"));
+    Files.createSymbolicLink(dir.resolve("state"), dir.resolve("real"));
+
+    assertThatThrownBy(() -> new StateStore(dir.resolve("state")).checkDirectory())
+        .hasMessageContaining("is a symlink");
+  }
+
+  @Test
+  void aStateDirectoryOwnedByAnotherUserIsNotTrusted() throws Exception {
+    Requirements.requireRoot();
+    Path state = Files.createDirectory(dir.resolve("state"));
+    Files.setAttribute(state, "unix:uid", 65534);
+
+    assertThatThrownBy(() -> new StateStore(state).checkDirectory())
+        .hasMessageContaining("owned by uid 65534");
   }
 }

@@ -77,6 +77,7 @@ public final class KernelContainerEngine implements ContainerEngine {
     ProcFs procFs = new ProcFs(procRoot);
     CgroupLayout layout = CgroupLayout.detect(procFs, cgroupRoot);
     StateStore store = new StateStore(stateDir);
+    store.checkDirectory(); // a daemon over forged revert records must not even start
     return new KernelContainerEngine(
         procFs,
         store,
