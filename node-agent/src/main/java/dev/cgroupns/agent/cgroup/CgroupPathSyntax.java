@@ -7,6 +7,11 @@ import java.util.List;
  * The syntax of a cgroup path as the kernel renders it: absolute, '/'-separated, no empty, "." or
  * control-character segments, and ".." only as a run of leading segments (the kernel's way of
  * naming a cgroup above the reader's namespace root).
+ *
+ * <p>Only printable ASCII is accepted. The agent hands paths to the kernel as Java strings, which
+ * the JVM encodes with the locale's charset; a path read as bytes, decoded and encoded again could
+ * name another file. Kubernetes, systemd and the runtimes name their cgroups in ASCII, so a path
+ * outside it is refused rather than translated.
  */
 public final class CgroupPathSyntax {
   /** PATH_MAX: the kernel refuses to render longer cgroup paths. */
@@ -32,6 +37,10 @@ public final class CgroupPathSyntax {
       if (c < 0x20 || c == 0x7f) {
         throw new CgroupPathException("control character in cgroup path: " + quote(path));
       }
+      if (c > 0x7f) {
+        throw new CgroupPathException(
+            "cgroup path is not plain ASCII (the agent never re-encodes a path): " + quote(path));
+      }
     }
     List<String> segments = new ArrayList<>();
     if (path.equals("/")) {
@@ -54,11 +63,25 @@ public final class CgroupPathSyntax {
     return segments;
   }
 
+  /** True when every character is printable ASCII: a path the kernel gets byte for byte. */
+  public static boolean isPlainAscii(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String join(List<String> segments) {
     return segments.isEmpty() ? "/" : "/" + String.join("/", segments);
   }
 
-  static String quote(String path) {
+  /**
+   * A path for a message: quoted, cut at 300 characters, anything outside printable ASCII escaped.
+   */
+  public static String quote(String path) {
     if (path == null) {
       return "null";
     }
@@ -68,6 +91,8 @@ public final class CgroupPathSyntax {
       char c = path.charAt(i);
       if (c < 0x20 || c == 0x7f) {
         out.append(String.format("\\x%02x", (int) c));
+      } else if (c > 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);
       }

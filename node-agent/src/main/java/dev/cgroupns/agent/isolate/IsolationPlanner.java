@@ -1,6 +1,7 @@
 package dev.cgroupns.agent.isolate;
 
 import dev.cgroupns.agent.cgroup.CgroupLayout;
+import dev.cgroupns.agent.cgroup.CgroupPathSyntax;
 import dev.cgroupns.agent.cgroup.Hierarchy;
 import dev.cgroupns.agent.inspect.CgroupRelation;
 import dev.cgroupns.agent.inspect.ViewAnalyzer;
@@ -96,6 +97,16 @@ public final class IsolationPlanner {
       }
       if (mount.mountPoint().equals("/") || !mount.mountPoint().startsWith("/")) {
         return refused(process, "cgroupfs mounted at " + mount.mountPoint() + "; not touched");
+      }
+      if (!CgroupPathSyntax.isPlainAscii(mount.mountPoint())
+          || !CgroupPathSyntax.isPlainAscii(mount.root())) {
+        // Decoded from bytes and encoded again on the way to the kernel, such a path could name
+        // another mount point; refused whole rather than half-isolated.
+        return refused(
+            process,
+            "a cgroupfs mount point or root is not plain ASCII ("
+                + CgroupPathSyntax.quote(mount.mountPoint())
+                + "); the agent never re-encodes paths, so nothing is touched");
       }
       CgroupRelation relation;
       try {

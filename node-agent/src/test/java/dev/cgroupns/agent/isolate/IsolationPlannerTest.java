@@ -213,4 +213,30 @@ class IsolationPlannerTest {
                 + CONTAINER
                 + " ro (shows more than its own subtree)");
   }
+
+  @Test
+  void aCgroupfsMountPointOutsidePrintableAsciiRefusesTheWholeContainer() throws Exception {
+    String utf8 =
+        "100 90 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+            + "101 100 0:40 / /sys/fs/cgroup/m\u00e9moire rw - cgroup cgroup rw,memory\n";
+    byte[] latin1 =
+        ("100 90 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+                + "101 100 0:40 / /sys/fs/cgroup/m\u00e9moire rw - cgroup cgroup rw,memory\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    for (List<MountInfoEntry> mounts :
+        List.of(
+            PlanFixtures.parse(utf8),
+            dev.cgroupns.agent.proc.MountInfoParser.read(new java.io.ByteArrayInputStream(latin1))
+                .entries())) {
+      IsolationPlan plan = plan(mounts, true);
+      assertThat(plan.verdict()).isEqualTo(Verdict.REFUSED);
+      assertThat(plan.changes()).isEmpty();
+      assertThat(plan.notes())
+          .singleElement()
+          .asString()
+          .contains("not plain ASCII")
+          .contains("\\u");
+    }
+  }
 }
