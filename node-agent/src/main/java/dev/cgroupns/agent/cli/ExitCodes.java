@@ -15,7 +15,14 @@ public final class ExitCodes {
   public static final int OK = 0;
   public static final int USAGE = 1;
   public static final int NO_SUCH_PROCESS = 2;
-  public static final int NOT_A_CONTAINER = 3;
+
+  /**
+   * Never returned by the CLI: it is what the JVM exits with under {@code
+   * -XX:+ExitOnOutOfMemoryError}, which the DaemonSet's JAVA_TOOL_OPTIONS set for every JVM in the
+   * agent's pod, so it must not mean anything else.
+   */
+  public static final int JVM_OUT_OF_MEMORY = 3;
+
   public static final int VANISHED = 4;
   public static final int KERNEL_FAILURE_ROLLED_BACK = 5;
   public static final int ALREADY_PRIVATE = 6;
@@ -24,6 +31,7 @@ public final class ExitCodes {
   public static final int NOT_UNDONE = 9;
   public static final int INTERNAL = 10;
   public static final int MOUNT_TABLE_TOO_LARGE = 11;
+  public static final int NOT_A_CONTAINER = 12;
 
   /** The footer of every command's help. */
   public static final String[] FOOTER = {
@@ -32,7 +40,8 @@ public final class ExitCodes {
     "  0  done (isolated, already isolated, nothing to do, reverted, inspected)",
     "  1  usage error",
     "  2  no process with that PID",
-    "  3  the process belongs to no container (see --any-process)",
+    "  3  the JVM ran out of memory (-XX:+ExitOnOutOfMemoryError); run inspect to see",
+    "     what state the container is in",
     "  4  the container exited, or its PID was reused, before or during the work",
     "  5  a system call failed; everything done so far was undone",
     "  6  it already has a private cgroup namespace; left alone",
@@ -43,6 +52,7 @@ public final class ExitCodes {
     "  10 unexpected internal error",
     "  11 the container's mount table is too large to read (more than 100000 mounts, or",
     "     a line longer than any real path makes); nothing changed",
+    "  12 the process belongs to no container (see --any-process)",
   };
 
   private ExitCodes() {}
