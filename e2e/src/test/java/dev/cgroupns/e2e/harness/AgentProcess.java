@@ -1,6 +1,7 @@
 package dev.cgroupns.e2e.harness;
 
 import dev.cgroupns.agent.cli.NodeAgentMain;
+import dev.cgroupns.agent.testing.DaemonSetSettings;
 import dev.cgroupns.testbed.cluster.Kubeconfigs;
 import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,32 @@ public final class AgentProcess extends ChildJvm {
   }
 
   /**
+   * How the agent's JVM runs.
+   *
+   * @param flags JVM flags, before the main class
+   * @param environment added to the child's environment (e.g. the DaemonSet's MALLOC_ settings)
+   */
+  public record Jvm(List<String> flags, Map<String, String> environment) {
+    public Jvm {
+      flags = List.copyOf(flags);
+      environment = Map.copyOf(environment);
+    }
+
+    /** A short-lived test JVM: quick start matters more than peak speed, and heap is ample. */
+    public static final Jvm TEST =
+        new Jvm(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"), Map.of());
+
+    /**
+     * Exactly the flags and malloc settings of the base DaemonSet, read from its manifest: the
+     * small heap, and -XX:+ExitOnOutOfMemoryError, that hostile input must not defeat.
+     */
+    public static Jvm daemonSet() {
+      DaemonSetSettings settings = DaemonSetSettings.read();
+      return new Jvm(settings.jvmFlags(), settings.mallocSettings());
+    }
+  }
+
+  /**
    * Starts the agent.
    *
    * @param api how to reach the API server: its URL, CA and the agent's bearer token
@@ -47,6 +75,7 @@ public final class AgentProcess extends ChildJvm {
    * @param requestTimeout how long its API client waits for an answer before giving up
    * @param resyncInterval how often it re-verifies every container and sweeps stale revert records
    * @param log where its output goes (appended, so restarts add to one file)
+   * @param jvm its JVM flags and environment
    */
   public static AgentProcess start(
       Config api,
@@ -54,7 +83,8 @@ public final class AgentProcess extends ChildJvm {
       Path stateDir,
       Duration requestTimeout,
       Duration resyncInterval,
-      Path log)
+      Path log,
+      Jvm jvm)
       throws IOException {
     Files.createDirectories(stateDir);
     Path kubeconfig =
@@ -66,26 +96,25 @@ public final class AgentProcess extends ChildJvm {
             // A kubeconfig's token is the client's "auto" token in fabric8's configuration.
             api.getOauthToken() != null ? api.getOauthToken() : api.getAutoOAuthToken());
     int metricsPort = freePort();
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(jvm.flags());
+    command.addAll(
         List.of(
-            javaBinary(),
-            // A short-lived test JVM: quick start matters more than peak speed.
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-Xmx256m",
             "-cp",
             System.getProperty("java.class.path"),
             NodeAgentMain.class.getName(),
             "run",
             "--state-dir=" + stateDir,
             "--metrics-port=" + metricsPort,
-            "--resync-interval=" + resyncInterval.toSeconds() + "s");
+            "--resync-interval=" + resyncInterval.toSeconds() + "s"));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
     env.remove("JAVA_TOOL_OPTIONS");
+    env.putAll(jvm.environment());
     env.put("NODE_NAME", nodeName);
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");

@@ -31,13 +31,23 @@ public final class AgentProcessControlPlane implements ControlPlane {
   public static final String OPERATOR_USER_AGENT = "cgroup-isolation-operator/e2e";
 
   private final InProcessControlPlane operatorSide;
+  private final AgentProcess.Jvm agentJvm;
   private final AtomicInteger agentStarts = new AtomicInteger();
 
   /**
    * @param revertTimeout how long the operator's deletion waits for a silent agent
    */
   public AgentProcessControlPlane(Duration revertTimeout) {
+    this(revertTimeout, AgentProcess.Jvm.TEST);
+  }
+
+  /**
+   * @param revertTimeout how long the operator's deletion waits for a silent agent
+   * @param agentJvm how the agent's JVM runs, e.g. {@link AgentProcess.Jvm#daemonSet()}
+   */
+  public AgentProcessControlPlane(Duration revertTimeout, AgentProcess.Jvm agentJvm) {
     this.operatorSide = new InProcessControlPlane(revertTimeout);
+    this.agentJvm = agentJvm;
   }
 
   @Override
@@ -73,6 +83,7 @@ public final class AgentProcessControlPlane implements ControlPlane {
   public AgentProcess startNodeAgent(Config api, String nodeName, Path stateDir)
       throws IOException {
     Path log = stateDir.resolveSibling("agent-" + agentStarts.incrementAndGet() + ".log");
-    return AgentProcess.start(api, nodeName, stateDir, REQUEST_TIMEOUT, AGENT_RESYNC, log);
+    return AgentProcess.start(
+        api, nodeName, stateDir, REQUEST_TIMEOUT, AGENT_RESYNC, log, agentJvm);
   }
 }

@@ -391,6 +391,11 @@ public final class E2eCluster implements AutoCloseable {
     return runtime.exec(pod.container(), command);
   }
 
+  /** Runs a command in the pod's container with CAP_SYS_ADMIN, as a privileged pod may. */
+  public String execAsAdmin(E2ePod pod, String... command) {
+    return runtime.execWith(pod.container(), List.of("CAP_SYS_ADMIN"), command);
+  }
+
   /** This process's mountinfo: the host's mounts, which nothing may change. */
   public String hostMountInfo() {
     return new String(hostMountInfoBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -28,9 +28,11 @@ final class Reports {
     out.append(describe(i.process(), container)).append('\n');
     out.append("cgroup namespace: ")
         .append(
-            i.privateNamespace() == null
-                ? "unknown"
-                : i.privateNamespace() ? "private" : "the host's")
+            switch (i.namespace()) {
+              case PRIVATE -> "private";
+              case HOST -> "the host's";
+              case UNKNOWN -> "unknown";
+            })
         .append(" (inode ")
         .append(i.cgroupNamespaceInode())
         .append(")\n");
@@ -67,7 +69,7 @@ final class Reports {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("process", process(i.process()));
     container.ifPresent(c -> json.put("container", container(c)));
-    json.put("privateNamespace", i.privateNamespace());
+    json.put("privateNamespace", i.namespace().asPrivateFlag());
     json.put("cgroupNamespaceInode", i.cgroupNamespaceInode());
     json.put("cgroupVersion", i.cgroupVersion());
     json.put("mountState", i.mountState());

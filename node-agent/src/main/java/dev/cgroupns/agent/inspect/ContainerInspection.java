@@ -10,8 +10,7 @@ import java.util.List;
  * What a container sees, as the kernel renders it for the container's own cgroup namespace.
  *
  * @param process the container process that was inspected
- * @param privateNamespace true when its cgroup namespace differs from the reference (the host's);
- *     null when that could not be told
+ * @param namespace whose cgroup namespace it is in
  * @param cgroupNamespaceInode the inode of its cgroup namespace (0 when unknown)
  * @param seenCgroups its /proc/self/cgroup lines as it reads them
  * @param hostCgroups the same lines as the agent reads them (host paths when the agent runs in the
@@ -20,7 +19,7 @@ import java.util.List;
  */
 public record ContainerInspection(
     ProcessIdentity process,
-    Boolean privateNamespace,
+    CgroupNamespace namespace,
     long cgroupNamespaceInode,
     List<CgroupLine> seenCgroups,
     List<CgroupLine> hostCgroups,

@@ -54,11 +54,9 @@ public final class ContainerInspector {
     Optional<Long> inode = procFs.namespaceInode(target.pid(), "cgroup");
     Optional<Long> reference = procFs.namespaceInode(referencePid, "cgroup");
     TargetProcess.verify(procFs, target);
-    Boolean privateNamespace =
-        inode.isPresent() && reference.isPresent() ? !inode.get().equals(reference.get()) : null;
     return ViewAnalyzer.analyze(
         target,
-        privateNamespace,
+        CgroupNamespace.of(inode, reference),
         inode.orElse(0L),
         seen.cgroup().lines(),
         hostCgroups.lines(),

@@ -21,7 +21,7 @@ public final class ViewAnalyzer {
 
   public static ContainerInspection analyze(
       ProcessIdentity process,
-      Boolean privateNamespace,
+      CgroupNamespace namespace,
       long namespaceInode,
       List<CgroupLine> seenCgroups,
       List<CgroupLine> hostCgroups,
@@ -46,7 +46,7 @@ public final class ViewAnalyzer {
               relation));
     }
     return new ContainerInspection(
-        process, privateNamespace, namespaceInode, seenCgroups, hostCgroups, mounts);
+        process, namespace, namespaceInode, seenCgroups, hostCgroups, mounts);
   }
 
   /** The /proc/PID/cgroup line of the hierarchy a cgroupfs mount belongs to. */

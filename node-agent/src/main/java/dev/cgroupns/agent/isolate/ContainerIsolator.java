@@ -2,6 +2,7 @@ package dev.cgroupns.agent.isolate;
 
 import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.cgroup.Hierarchy;
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.agent.inspect.ProcessExitedException;
 import dev.cgroupns.agent.inspect.TargetProcess;
 import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
@@ -95,11 +96,11 @@ public final class ContainerIsolator {
    */
   public IsolationPlan plan(ProcessIdentity target, boolean readOnly) {
     TargetProcess.verify(procFs, target);
-    Boolean privateNamespace = privateNamespace(target);
+    CgroupNamespace namespace = CgroupNamespace.read(procFs, target.pid(), referencePid);
     IsolationPlan plan =
         IsolationPlanner.plan(
             target,
-            privateNamespace,
+            namespace,
             procFs.cgroups(target.pid()).lines(),
             procFs.mountInfo(target.pid()).entries(),
             layout,
@@ -351,15 +352,6 @@ public final class ContainerIsolator {
 
   private List<MountInfoEntry> currentMounts(ProcessIdentity target) {
     return IsolationPlanner.visibleCgroupMounts(procFs.mountInfo(target.pid()).entries());
-  }
-
-  private Boolean privateNamespace(ProcessIdentity target) {
-    Optional<Long> own = procFs.namespaceInode(target.pid(), "cgroup");
-    Optional<Long> reference = procFs.namespaceInode(referencePid, "cgroup");
-    if (own.isEmpty() || reference.isEmpty()) {
-      return null;
-    }
-    return !own.get().equals(reference.get());
   }
 
   private void verifyStillThere(ProcessIdentity target) {

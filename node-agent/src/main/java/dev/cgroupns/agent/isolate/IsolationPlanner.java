@@ -3,6 +3,7 @@ package dev.cgroupns.agent.isolate;
 import dev.cgroupns.agent.cgroup.CgroupLayout;
 import dev.cgroupns.agent.cgroup.CgroupPathSyntax;
 import dev.cgroupns.agent.cgroup.Hierarchy;
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.agent.inspect.CgroupRelation;
 import dev.cgroupns.agent.inspect.ViewAnalyzer;
 import dev.cgroupns.agent.isolate.IsolationPlan.SharedMount;
@@ -31,40 +32,34 @@ public final class IsolationPlanner {
   /** A plan for a container the agent has no revert record of. */
   public static IsolationPlan plan(
       ProcessIdentity process,
-      Boolean privateNamespace,
+      CgroupNamespace namespace,
       List<CgroupLine> containerCgroups,
       List<MountInfoEntry> containerMounts,
       CgroupLayout layout,
       boolean readOnly) {
     return plan(
-        process,
-        privateNamespace,
-        containerCgroups,
-        containerMounts,
-        layout,
-        readOnly,
-        Optional.empty());
+        process, namespace, containerCgroups, containerMounts, layout, readOnly, Optional.empty());
   }
 
   /**
-   * @param privateNamespace whether the container's cgroup namespace differs from the host's; null
-   *     when unknown, which is refused rather than guessed
+   * @param namespace whose cgroup namespace the container is in; unknown is refused rather than
+   *     guessed
    * @param record the container's revert record, if an earlier isolation wrote one: a recorded
    *     mount point with nothing mounted on it now was emptied by an isolation that was killed
    *     half-way, and gets its isolated mount
    */
   public static IsolationPlan plan(
       ProcessIdentity process,
-      Boolean privateNamespace,
+      CgroupNamespace namespace,
       List<CgroupLine> containerCgroups,
       List<MountInfoEntry> containerMounts,
       CgroupLayout layout,
       boolean readOnly,
       Optional<RevertRecord> record) {
-    if (privateNamespace == null) {
+    if (namespace == CgroupNamespace.UNKNOWN) {
       return refused(process, "cannot tell whether its cgroup namespace is private");
     }
-    if (privateNamespace) {
+    if (namespace == CgroupNamespace.PRIVATE) {
       return new IsolationPlan(
           process,
           Verdict.ALREADY_PRIVATE,

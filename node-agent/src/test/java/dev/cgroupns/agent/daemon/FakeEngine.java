@@ -6,6 +6,7 @@ import dev.cgroupns.agent.daemon.engine.EngineOutcome;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome.Kind;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
 import dev.cgroupns.agent.daemon.engine.ViewReading;
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
@@ -228,6 +229,6 @@ final class FakeEngine implements ContainerEngine {
     // A view, as the real engine reports: the container's own cgroup at its root.
     ContainerView view = new ContainerView();
     view.procSelfCgroup.add(new CgroupPaths("memory", "/"));
-    return new ContainerFacts(CgroupVersion.Hybrid, List.of(), view, false, state);
+    return new ContainerFacts(CgroupVersion.Hybrid, List.of(), view, CgroupNamespace.HOST, state);
   }
 }

@@ -48,7 +48,7 @@ class ApiViewMapperTest {
     ContainerInspection inspection =
         new ContainerInspection(
             P,
-            false,
+            CgroupNamespace.HOST,
             1,
             List.of(),
             List.of(),

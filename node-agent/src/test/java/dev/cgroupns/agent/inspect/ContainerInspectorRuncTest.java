@@ -41,7 +41,7 @@ public class ContainerInspectorRuncTest {
 
     ContainerInspection inspection = inspector.inspect(identity(c));
 
-    assertThat(inspection.privateNamespace()).isFalse();
+    assertThat(inspection.namespace()).isEqualTo(CgroupNamespace.HOST);
     assertThat(inspection.seenCgroups()).extracting(CgroupLine::path).containsOnly(c.cgroupsPath());
     assertThat(inspection.mounts()).isNotEmpty();
     assertThat(inspection.mounts())
@@ -64,7 +64,7 @@ public class ContainerInspectorRuncTest {
 
     ContainerInspection inspection = inspector.inspect(identity(c));
 
-    assertThat(inspection.privateNamespace()).isTrue();
+    assertThat(inspection.namespace()).isEqualTo(CgroupNamespace.PRIVATE);
     assertThat(inspection.seenCgroups()).extracting(CgroupLine::path).containsOnly("/");
     assertThat(inspection.hostCgroups()).extracting(CgroupLine::path).containsOnly(c.cgroupsPath());
     assertThat(inspection.exposesMore()).isFalse();

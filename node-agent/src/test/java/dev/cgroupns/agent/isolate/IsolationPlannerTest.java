@@ -6,6 +6,7 @@ import static dev.cgroupns.agent.isolate.PlanFixtures.containerMounts;
 import static dev.cgroupns.agent.isolate.PlanFixtures.hostLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.agent.isolate.IsolationPlan.SharedMount;
 import dev.cgroupns.agent.isolate.IsolationPlan.Verdict;
 import dev.cgroupns.agent.proc.MountInfoEntry;
@@ -20,7 +21,7 @@ class IsolationPlannerTest {
 
   private static IsolationPlan plan(List<MountInfoEntry> mounts, boolean readOnly) {
     return IsolationPlanner.plan(
-        PROCESS, false, containerCgroups(), mounts, hostLayout(), readOnly);
+        PROCESS, CgroupNamespace.HOST, containerCgroups(), mounts, hostLayout(), readOnly);
   }
 
   @Test
@@ -147,7 +148,13 @@ class IsolationPlannerTest {
 
     IsolationPlan plan =
         IsolationPlanner.plan(
-            PROCESS, false, containerCgroups(), halfDone, hostLayout(), true, Optional.of(record));
+            PROCESS,
+            CgroupNamespace.HOST,
+            containerCgroups(),
+            halfDone,
+            hostLayout(),
+            true,
+            Optional.of(record));
 
     assertThat(plan.verdict()).isEqualTo(Verdict.CHANGE);
     assertThat(plan.changes())
@@ -172,11 +179,18 @@ class IsolationPlannerTest {
   void privateNamespaceIsLeftAloneAndUnknownIsRefused() {
     List<MountInfoEntry> mounts = containerMounts("/", "rw", "");
     assertThat(
-            IsolationPlanner.plan(PROCESS, true, containerCgroups(), mounts, hostLayout(), true)
+            IsolationPlanner.plan(
+                    PROCESS,
+                    CgroupNamespace.PRIVATE,
+                    containerCgroups(),
+                    mounts,
+                    hostLayout(),
+                    true)
                 .verdict())
         .isEqualTo(Verdict.ALREADY_PRIVATE);
     IsolationPlan unknown =
-        IsolationPlanner.plan(PROCESS, null, containerCgroups(), mounts, hostLayout(), true);
+        IsolationPlanner.plan(
+            PROCESS, CgroupNamespace.UNKNOWN, containerCgroups(), mounts, hostLayout(), true);
     assertThat(unknown.verdict()).isEqualTo(Verdict.REFUSED);
     assertThat(unknown.notes()).singleElement().asString().contains("cannot tell");
   }
@@ -197,7 +211,8 @@ class IsolationPlannerTest {
     lines.add(new dev.cgroupns.agent.proc.CgroupLine(10, List.of("rdma"), "/"));
 
     IsolationPlan plan =
-        IsolationPlanner.plan(PROCESS, false, lines, PlanFixtures.parse(text), hostLayout(), true);
+        IsolationPlanner.plan(
+            PROCESS, CgroupNamespace.HOST, lines, PlanFixtures.parse(text), hostLayout(), true);
 
     assertThat(plan.verdict()).isEqualTo(Verdict.REFUSED);
     assertThat(plan.notes()).singleElement().asString().contains("rdma").contains("not mounted");

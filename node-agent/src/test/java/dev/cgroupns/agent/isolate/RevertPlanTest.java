@@ -6,6 +6,7 @@ import static dev.cgroupns.agent.isolate.PlanFixtures.containerMounts;
 import static dev.cgroupns.agent.isolate.PlanFixtures.hostLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class RevertPlanTest {
     IsolationPlan plan =
         IsolationPlanner.plan(
             PROCESS,
-            false,
+            CgroupNamespace.HOST,
             containerCgroups(),
             containerMounts("/", "rw,relatime", ""),
             hostLayout(),
@@ -52,7 +53,7 @@ class RevertPlanTest {
     IsolationPlan toReadWrite =
         IsolationPlanner.plan(
             PROCESS,
-            false,
+            CgroupNamespace.HOST,
             containerCgroups(),
             containerMounts(CONTAINER, "ro", ""),
             hostLayout(),

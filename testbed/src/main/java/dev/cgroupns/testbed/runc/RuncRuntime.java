@@ -95,7 +95,19 @@ public final class RuncRuntime {
 
   /** Runs a program inside the container ({@code runc exec}, no shell) and returns its stdout. */
   public String exec(DemoContainer container, String... args) {
-    List<String> command = runcCommand("exec", container.name());
+    return execWith(container, List.of(), args);
+  }
+
+  /**
+   * Runs a command in the container with capabilities added to those of its spec, e.g. {@code
+   * CAP_SYS_ADMIN} for a process that mounts, as a privileged pod's container could.
+   */
+  public String execWith(DemoContainer container, List<String> capabilities, String... args) {
+    List<String> command = runcCommand("exec");
+    for (String capability : capabilities) {
+      command.addAll(List.of("--cap", capability));
+    }
+    command.add(container.name());
     command.addAll(List.of(args));
     return CommandRunner.run(command);
   }

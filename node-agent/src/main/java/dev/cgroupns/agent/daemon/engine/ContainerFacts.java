@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.daemon.engine;
 
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.api.v1alpha1.CgroupPaths;
 import dev.cgroupns.api.v1alpha1.CgroupVersion;
 import dev.cgroupns.api.v1alpha1.ContainerView;
@@ -13,14 +14,14 @@ import java.util.List;
  * @param cgroupVersion the container's hierarchies
  * @param hostCgroupPaths its cgroups as the agent reads them
  * @param view what it sees from inside
- * @param privateNamespace whether it has a cgroup namespace of its own (null: unknown)
+ * @param namespace whose cgroup namespace it is in
  * @param mountState the write access of its cgroupfs mounts
  */
 public record ContainerFacts(
     CgroupVersion cgroupVersion,
     List<CgroupPaths> hostCgroupPaths,
     ContainerView view,
-    Boolean privateNamespace,
+    CgroupNamespace namespace,
     MountState mountState) {
   public ContainerFacts {
     hostCgroupPaths = hostCgroupPaths == null ? List.of() : List.copyOf(hostCgroupPaths);
@@ -28,6 +29,6 @@ public record ContainerFacts(
 
   /** Nothing known. */
   public static ContainerFacts unknown() {
-    return new ContainerFacts(null, List.of(), null, null, null);
+    return new ContainerFacts(null, List.of(), null, CgroupNamespace.UNKNOWN, null);
   }
 }

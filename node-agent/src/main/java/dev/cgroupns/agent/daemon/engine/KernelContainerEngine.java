@@ -232,7 +232,7 @@ public final class KernelContainerEngine implements ContainerEngine {
           inspection.cgroupVersion(),
           ApiViewMapper.groupByPath(inspection.hostCgroups()),
           ApiViewMapper.toView(inspection),
-          inspection.privateNamespace(),
+          inspection.namespace(),
           inspection.mountState());
     } catch (RuntimeException e) {
       LOG.debug("could not inspect {} after acting on it: {}", init, e.toString());

@@ -5,6 +5,7 @@ import dev.cgroupns.agent.daemon.engine.EngineOutcome;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
 import dev.cgroupns.agent.daemon.targets.ContainerTarget;
 import dev.cgroupns.agent.daemon.targets.RevertTarget;
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
 import java.util.Objects;
@@ -155,8 +156,8 @@ public final class OutcomeMapper {
     if (facts.view() != null) {
       result.view = facts.view();
     }
-    if (facts.privateNamespace() != null) {
-      result.privateNamespace = facts.privateNamespace();
+    if (facts.namespace() != CgroupNamespace.UNKNOWN) {
+      result.privateNamespace = facts.namespace().asPrivateFlag();
     }
     if (facts.mountState() != null) {
       result.mountState = facts.mountState();

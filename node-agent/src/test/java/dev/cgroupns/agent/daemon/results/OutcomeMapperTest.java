@@ -8,6 +8,7 @@ import dev.cgroupns.agent.daemon.engine.EngineOutcome.Kind;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
 import dev.cgroupns.agent.daemon.targets.ContainerTarget;
 import dev.cgroupns.agent.daemon.targets.RevertTarget;
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.api.v1alpha1.CgroupPaths;
 import dev.cgroupns.api.v1alpha1.CgroupVersion;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -27,7 +28,7 @@ class OutcomeMapperTest {
           CgroupVersion.Hybrid,
           List.of(new CgroupPaths("/kubepods/pod" + UID + "/" + ID)),
           null,
-          false,
+          CgroupNamespace.HOST,
           MountState.ReadOnly);
 
   @Test

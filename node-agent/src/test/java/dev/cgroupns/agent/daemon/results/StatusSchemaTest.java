@@ -8,6 +8,7 @@ import dev.cgroupns.agent.daemon.engine.EngineOutcome;
 import dev.cgroupns.agent.daemon.engine.EngineOutcome.Kind;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
 import dev.cgroupns.agent.daemon.targets.ContainerTarget;
+import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
@@ -80,7 +81,7 @@ class StatusSchemaTest {
         CgroupVersion.Hybrid,
         List.of(new CgroupPaths("/kubepods/burstable/pod/" + id)),
         view,
-        false,
+        CgroupNamespace.HOST,
         MountState.ReadOnly);
   }
 
