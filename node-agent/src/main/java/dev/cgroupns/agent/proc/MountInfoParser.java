@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * kept mounts slim (their IDs, mount point and propagation tags), which is all the planner reads of
  * them. Refused with {@link MountTableTooLargeException}: more than {@link #MAX_MOUNTS} lines, a
  * line longer than {@link #MAX_LINE_BYTES}, or more than {@link #MAX_KEPT} kept mounts (or {@link
- * #MAX_KEPT_BYTES} of their lines).
+ * #MAX_KEPT_BYTES} of heap for them).
  */
 public final class MountInfoParser {
   /** How many rejected lines a {@link MountInfo} reports at most (plus a summary line). */
@@ -53,10 +53,21 @@ public final class MountInfoParser {
   public static final int MAX_KEPT = 4096;
 
   /**
-   * How many bytes the kept mounts' lines may add up to: MAX_KEPT lines of ordinary length, but not
-   * MAX_KEPT lines of MAX_LINE_BYTES (160 MiB, far more than the agent's heap).
+   * How much heap the kept mounts may take, as {@link #heapEstimate} counts it: MAX_KEPT slim
+   * mounts of ordinary paths, but not MAX_KEPT lines of MAX_LINE_BYTES (160 MiB and more, far
+   * beyond the agent's heap). A real container's kept mounts take some tens of KiB.
    */
   public static final int MAX_KEPT_BYTES = 2 << 20;
+
+  /** How much of each mount a read keeps. */
+  private enum Detail {
+    /** Every field of every mount (parsing a string). */
+    WHOLE,
+    /** Every field of cgroupfs mounts; IDs, mount point, fs type and propagation tags of others. */
+    CGROUP_WHOLE,
+    /** IDs, mount point, fs type and propagation tags of every mount. */
+    SLIM
+  }
 
   /** Opens the mountinfo to read; called once per pass. */
   @FunctionalInterface
@@ -77,7 +88,9 @@ public final class MountInfoParser {
     }
     try {
       return read(
-          new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), mount -> true, false);
+          new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)),
+          mount -> true,
+          Detail.WHOLE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -90,13 +103,13 @@ public final class MountInfoParser {
    * @throws MountTableTooLargeException see the class comment
    */
   public static MountInfo readCgroupMounts(InputStream in) throws IOException {
-    return read(in, MountInfoEntry::isCgroup, true);
+    return read(in, MountInfoEntry::isCgroup, Detail.CGROUP_WHOLE);
   }
 
   /**
    * The cgroupfs mounts and every mount the isolation planner and the revert consult around them
-   * ({@link WantedMounts}), in two passes: the first finds the cgroupfs mounts, the second keeps
-   * them and the mounts around them, in kernel order.
+   * ({@link WantedMounts}), in two passes: the first finds the cgroupfs mounts (slim: only where
+   * they are), the second keeps them whole and the mounts around them slim, in kernel order.
    *
    * @param alsoWanted mount points whose mounts, and the mounts on their paths, are kept too (those
    *     of a revert record)
@@ -104,24 +117,26 @@ public final class MountInfoParser {
    */
   public static MountInfo readAroundCgroupMounts(Source source, Collection<String> alsoWanted)
       throws IOException {
-    MountInfo cgroupMounts;
+    WantedMounts wanted;
     try (InputStream in = source.open()) {
-      cgroupMounts = readCgroupMounts(in);
+      wanted =
+          WantedMounts.around(
+              read(in, MountInfoEntry::isCgroup, Detail.SLIM).entries(), alsoWanted);
     }
-    WantedMounts wanted = WantedMounts.around(cgroupMounts.entries(), alsoWanted);
     try (InputStream in = source.open()) {
-      return read(in, wanted::keeps, true);
+      return read(in, wanted::keeps, Detail.CGROUP_WHOLE);
     }
   }
 
   /**
    * Reads line by line, holding one line at a time, and keeps the entries {@code keep} accepts.
    *
-   * @param bounded the agent's read: non-cgroup mounts slim, and the caps on what is kept
+   * @param detail how much of each mount is kept; all but {@link Detail#WHOLE} are the agent's
+   *     reads, with the caps on what is kept
    */
-  private static MountInfo read(InputStream in, Predicate<MountInfoEntry> keep, boolean bounded)
+  private static MountInfo read(InputStream in, Predicate<MountInfoEntry> keep, Detail detail)
       throws IOException {
-    Lines lines = new Lines(keep, bounded);
+    Lines lines = new Lines(keep, detail);
     ByteArrayOutputStream line = new ByteArrayOutputStream(512);
     byte[] chunk = new byte[8192];
     int n;
@@ -146,15 +161,15 @@ public final class MountInfoParser {
   /** What a read keeps so far, and the caps on it. */
   private static final class Lines {
     private final Predicate<MountInfoEntry> keep;
-    private final boolean bounded;
+    private final Detail detail;
     private final List<MountInfoEntry> kept = new ArrayList<>();
     private final RejectedLines rejected = new RejectedLines();
     private int lines;
     private long keptBytes;
 
-    Lines(Predicate<MountInfoEntry> keep, boolean bounded) {
+    Lines(Predicate<MountInfoEntry> keep, Detail detail) {
       this.keep = keep;
-      this.bounded = bounded;
+      this.detail = detail;
     }
 
     /** Takes the line in {@code buffer} (without its newline) and empties the buffer. */
@@ -167,11 +182,10 @@ public final class MountInfoParser {
             "the mount table has more than " + MAX_MOUNTS + " mounts");
       }
       lines++;
-      int bytes = buffer.size();
       String line = buffer.toString(StandardCharsets.UTF_8);
       buffer.reset();
       List<MountInfoEntry> parsed = new ArrayList<>(1);
-      String problem = parseLine(line, parsed, bounded);
+      String problem = parseLine(line, parsed, detail);
       if (problem != null) {
         rejected.add(line, problem);
         return;
@@ -180,21 +194,47 @@ public final class MountInfoParser {
       if (!keep.test(entry)) {
         return;
       }
-      keptBytes += bytes;
-      if (bounded && (kept.size() >= MAX_KEPT || keptBytes > MAX_KEPT_BYTES)) {
+      keptBytes += heapEstimate(entry);
+      if (detail != Detail.WHOLE && (kept.size() >= MAX_KEPT || keptBytes > MAX_KEPT_BYTES)) {
         throw new MountTableTooLargeException(
             "the mount table has more than "
                 + MAX_KEPT
                 + " mounts that are cgroupfs mounts or lie around them (or "
                 + (MAX_KEPT_BYTES >> 20)
-                + " MiB of their lines)");
+                + " MiB of heap)");
       }
       kept.add(entry);
     }
   }
 
+  /**
+   * About the heap an entry takes, on the high side: each string's characters (two bytes each, as
+   * if none were Latin-1) and headers, and the entry and its lists. The kernel writes the options
+   * and tags, so their number is small; the paths are what a container can make long.
+   */
+  private static long heapEstimate(MountInfoEntry entry) {
+    long size = 128;
+    for (String s :
+        List.of(
+            entry.majorMinor(), entry.root(), entry.mountPoint(), entry.fsType(), entry.source())) {
+      size += stringEstimate(s);
+    }
+    for (List<String> list :
+        List.of(entry.mountOptions(), entry.optionalFields(), entry.superOptions())) {
+      size += 32;
+      for (String s : list) {
+        size += 8 + stringEstimate(s);
+      }
+    }
+    return size;
+  }
+
+  private static long stringEstimate(String s) {
+    return 48 + 2L * s.length();
+  }
+
   /** Adds the entry of {@code line} to {@code out}; returns why it was rejected, or null. */
-  private static String parseLine(String line, List<MountInfoEntry> out, boolean slim) {
+  private static String parseLine(String line, List<MountInfoEntry> out, Detail detail) {
     String[] fields = line.split(" ", -1);
     int separator = -1;
     for (int i = FIELDS_BEFORE_OPTIONAL; i < fields.length; i++) {
@@ -238,7 +278,8 @@ public final class MountInfoParser {
     }
     String fsType = MountInfoEscapes.unescape(fields[separator + 1]);
     List<String> optional = Arrays.asList(fields).subList(FIELDS_BEFORE_OPTIONAL, separator);
-    if (slim && !fsType.equals("cgroup") && !fsType.equals("cgroup2")) {
+    boolean cgroup = fsType.equals("cgroup") || fsType.equals("cgroup2");
+    if (detail == Detail.SLIM || (detail == Detail.CGROUP_WHOLE && !cgroup)) {
       // Slim: what the planner reads of a mount that is not a cgroupfs (see the class comment).
       out.add(
           new MountInfoEntry(

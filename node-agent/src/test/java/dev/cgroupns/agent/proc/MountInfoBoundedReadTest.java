@@ -3,6 +3,7 @@ package dev.cgroupns.agent.proc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cgroupns.agent.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent's reads of a container's mountinfo keep the cgroupfs mounts and the mounts the planner
@@ -37,6 +40,27 @@ class MountInfoBoundedReadTest {
           "103 90 0:62 / /run rw - tmpfs tmpfs rw",
           "104 103 0:63 / /run/recorded rw - tmpfs tmpfs rw",
           "");
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "hybrid/host-mountinfo.txt",
+        "hybrid/runc-hostns-mountinfo.txt",
+        "v1/host-mountinfo.txt",
+        "v1/docker-container-mountinfo.txt",
+        "v2/host-mountinfo.txt",
+        "v2/privileged-container-mountinfo.txt"
+      })
+  void realTablesKeepEveryCgroupMountWholeFarBelowTheCaps(String fixture) throws IOException {
+    String text = Fixtures.text(fixture);
+    List<MountInfoEntry> cgroupMounts = MountInfoParser.parse(text).cgroupMounts();
+
+    MountInfo around = MountInfoParser.readAroundCgroupMounts(source(text), List.of());
+
+    assertThat(around.cgroupMounts()).isNotEmpty().isEqualTo(cgroupMounts);
+    assertThat(MountInfoParser.readCgroupMounts(stream(text)).entries()).isEqualTo(cgroupMounts);
+    assertThat(around.entries()).hasSizeLessThan(cgroupMounts.size() + 10);
+  }
 
   @Test
   void cgroupMountsOnlyAreKeptWholeInOnePass() throws IOException {
@@ -150,7 +174,7 @@ class MountInfoBoundedReadTest {
 
     assertThatThrownBy(() -> MountInfoParser.readCgroupMounts(stream(table.toString())))
         .isInstanceOf(MountTableTooLargeException.class)
-        .hasMessageContaining("MiB of their lines");
+        .hasMessageContaining("MiB of heap");
   }
 
   @Test
