@@ -71,7 +71,7 @@ public final class CgroupLayout {
   public static CgroupLayout detect(ProcFs procFs, Path cgroupfsRoot) {
     Path base = (cgroupfsRoot == null ? DEFAULT_CGROUPFS_ROOT : cgroupfsRoot).normalize();
     List<MountInfoEntry> mounts =
-        procFs.selfMountInfo().entries().stream()
+        procFs.selfCgroupMounts().entries().stream()
             .filter(MountInfoEntry::isCgroup)
             .filter(m -> Path.of(m.mountPoint()).normalize().startsWith(base))
             .toList();

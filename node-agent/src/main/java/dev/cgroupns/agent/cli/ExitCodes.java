@@ -50,8 +50,9 @@ public final class ExitCodes {
     "  9  a system call failed and could NOT be fully undone (mount points",
     "     printed; the revert record is kept for 'revert')",
     "  10 unexpected internal error",
-    "  11 the container's mount table is too large to read (more than 100000 mounts, or",
-    "     a line longer than any real path makes); nothing changed",
+    "  11 the container's mount table is too large to read (more than 100000 mounts, more",
+    "     than 4096 cgroupfs mounts and mounts around them, or a line longer than any real",
+    "     path makes); nothing changed",
     "  12 the process belongs to no container (see --any-process)",
   };
 

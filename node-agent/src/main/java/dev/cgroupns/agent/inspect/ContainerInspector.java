@@ -63,7 +63,7 @@ public final class ContainerInspector {
         seen.mountInfo().entries());
   }
 
-  /** The two files as the container's cgroup namespace renders them. */
+  /** The two files as the container's cgroup namespace renders them (its cgroupfs mounts only). */
   public record NamespaceReading(ProcCgroup cgroup, MountInfo mountInfo) {}
 
   /**
@@ -83,13 +83,14 @@ public final class ContainerInspector {
           timeout,
           () -> {
             Kernel.setns(ns, Linux.CLONE_NEWCGROUP);
-            // mountinfo is parsed while it is read: its size is the container's choice.
+            // mountinfo is parsed while it is read, keeping the cgroupfs mounts only (all that
+            // the analysis reads): its size is the container's choice.
             return new NamespaceReading(
                 ProcCgroupParser.parse(
                     new String(
                         Kernel.readAll(cgroup, "cgroup", ProcFs.MAX_CGROUP_BYTES),
                         StandardCharsets.UTF_8)),
-                MountInfoParser.read(Kernel.inputStream(mountInfo, "mountinfo")));
+                MountInfoParser.readCgroupMounts(Kernel.inputStream(mountInfo, "mountinfo")));
           });
     } catch (dev.cgroupns.agent.kernel.KernelException e) {
       TargetProcess.verify(procFs, target); // an exited process reads as an error: say so

@@ -8,6 +8,7 @@ import dev.cgroupns.agent.inspect.TargetProcess;
 import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.isolate.IsolationPlan.SharedMount;
 import dev.cgroupns.agent.isolate.IsolationPlan.Verdict;
+import dev.cgroupns.agent.isolate.RevertRecord.RecordedMount;
 import dev.cgroupns.agent.kernel.Descriptors;
 import dev.cgroupns.agent.kernel.Kernel;
 import dev.cgroupns.agent.kernel.Linux;
@@ -97,15 +98,17 @@ public final class ContainerIsolator {
   public IsolationPlan plan(ProcessIdentity target, boolean readOnly) {
     TargetProcess.verify(procFs, target);
     CgroupNamespace namespace = CgroupNamespace.read(procFs, target.pid(), referencePid);
+    // The record first: the mount points it names are read with the mounts on their paths.
+    Optional<RevertRecord> record = store.read(target);
     IsolationPlan plan =
         IsolationPlanner.plan(
             target,
             namespace,
             procFs.cgroups(target.pid()).lines(),
-            procFs.mountInfo(target.pid()).entries(),
+            procFs.mountInfo(target.pid(), recordedMountPoints(record)).entries(),
             layout,
             readOnly,
-            store.read(target));
+            record);
     TargetProcess.verify(procFs, target);
     return plan;
   }
@@ -168,7 +171,8 @@ public final class ContainerIsolator {
       if (record.isEmpty()) {
         return new IsolationOutcome(target, Result.NOTHING_TO_REVERT, List.of(), List.of());
       }
-      List<MountInfoEntry> mounts = procFs.mountInfo(target.pid()).entries();
+      List<MountInfoEntry> mounts =
+          procFs.mountInfo(target.pid(), recordedMountPoints(record)).entries();
       RevertPlan revertPlan =
           RevertPlan.of(record.get(), IsolationPlanner.visibleCgroupMounts(mounts), layout);
       if (!revertPlan.refusals().isEmpty()) {
@@ -290,7 +294,10 @@ public final class ContainerIsolator {
     // thread's cwd, which must never be one of the container's directories.
     int hostDir = fds.keep(Kernel.open("/", Linux.O_PATH | Linux.O_DIRECTORY));
     TargetProcess.verify(procFs, target); // the fds are the target's
-    List<MountInfoEntry> mounts = procFs.mountInfo(target.pid()).entries();
+    List<MountInfoEntry> mounts =
+        procFs
+            .mountInfo(target.pid(), planned.stream().map(PlannedSwap::mountPoint).toList())
+            .entries();
     List<MountSwapper.Swap> swaps = new ArrayList<>();
     for (PlannedSwap p : planned) {
       int newMount = fds.keep(DetachedClone.of(p.sourceDirectory(), p.attributes()));
@@ -352,6 +359,13 @@ public final class ContainerIsolator {
 
   private List<MountInfoEntry> currentMounts(ProcessIdentity target) {
     return IsolationPlanner.visibleCgroupMounts(procFs.mountInfo(target.pid()).entries());
+  }
+
+  /** The mount points a revert record names, which the mountinfo read must keep. */
+  private static List<String> recordedMountPoints(Optional<RevertRecord> record) {
+    return record
+        .map(r -> r.mounts().stream().map(RecordedMount::mountPoint).toList())
+        .orElse(List.of());
   }
 
   private void verifyStillThere(ProcessIdentity target) {

@@ -25,6 +25,11 @@ import java.util.Set;
  * what. Inputs are what the agent read: the container's /proc/PID/cgroup and /proc/PID/mountinfo
  * (both rendered for the agent's cgroup namespace, so roots and own cgroups compare directly), and
  * the agent's own hierarchy mounts.
+ *
+ * <p>Of the mountinfo, the planner consults the cgroupfs mounts, the mounts at their mount points
+ * and on the paths to them, their parent mounts, and the same for a revert record's mount points:
+ * exactly what {@link dev.cgroupns.agent.proc.ProcFs#mountInfo} keeps of a table of any size. A new
+ * lookup here must be kept there too.
  */
 public final class IsolationPlanner {
   private IsolationPlanner() {}

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,11 +72,20 @@ public final class ProcFs {
     return ProcCgroupParser.parse(read(pid, "cgroup", MAX_CGROUP_BYTES));
   }
 
-  /** /proc/PID/mountinfo: the mounts of the process's mount namespace, seen from its root. */
-  public MountInfo mountInfo(int pid) {
+  /**
+   * /proc/PID/mountinfo, as isolating and reverting need it: the cgroupfs mounts of the process's
+   * mount namespace, seen from its root, and the mounts around them (read twice, see {@link
+   * MountInfoParser#readAroundCgroupMounts}). The rest of a table of any size is never kept.
+   *
+   * @param alsoWantedMountPoints mount points kept with the mounts on their paths, even when no
+   *     cgroupfs is mounted there (a revert record's)
+   * @throws MountTableTooLargeException the table, or what would be kept of it, is too large
+   */
+  public MountInfo mountInfo(int pid, Collection<String> alsoWantedMountPoints) {
     Path file = pidDir(pid).resolve("mountinfo");
-    try (InputStream in = Files.newInputStream(file)) {
-      return MountInfoParser.read(in);
+    try {
+      return MountInfoParser.readAroundCgroupMounts(
+          () -> Files.newInputStream(file), alsoWantedMountPoints);
     } catch (NoSuchFileException e) {
       throw new ProcessVanishedException(pid, e);
     } catch (IOException e) {
@@ -82,16 +93,21 @@ public final class ProcFs {
     }
   }
 
+  /** {@link #mountInfo(int, Collection)} with no mount points wanted besides the cgroupfs ones. */
+  public MountInfo mountInfo(int pid) {
+    return mountInfo(pid, List.of());
+  }
+
   /** The agent's own /proc/self/cgroup. */
   public ProcCgroup selfCgroups() {
     return ProcCgroupParser.parse(readSelf("cgroup", MAX_CGROUP_BYTES));
   }
 
-  /** The agent's own /proc/self/mountinfo. */
-  public MountInfo selfMountInfo() {
+  /** The agent's own /proc/self/mountinfo: its cgroupfs mounts only. */
+  public MountInfo selfCgroupMounts() {
     Path file = root.resolve("self").resolve("mountinfo");
     try (InputStream in = Files.newInputStream(file)) {
-      return MountInfoParser.read(in);
+      return MountInfoParser.readCgroupMounts(in);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read " + file, e);
     }

@@ -242,7 +242,8 @@ class IsolationPlannerTest {
     for (List<MountInfoEntry> mounts :
         List.of(
             PlanFixtures.parse(utf8),
-            dev.cgroupns.agent.proc.MountInfoParser.read(new java.io.ByteArrayInputStream(latin1))
+            dev.cgroupns.agent.proc.MountInfoParser.readCgroupMounts(
+                    new java.io.ByteArrayInputStream(latin1))
                 .entries())) {
       IsolationPlan plan = plan(mounts, true);
       assertThat(plan.verdict()).isEqualTo(Verdict.REFUSED);

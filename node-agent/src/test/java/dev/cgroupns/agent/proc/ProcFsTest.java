@@ -43,9 +43,14 @@ class ProcFsTest {
 
     assertThat(cgroups.lines()).isNotEmpty();
     assertThat(cgroups.rejectedLines()).isEmpty();
+    // "/" is kept: every cgroupfs mount point lies on it.
     assertThat(mounts.entries()).anyMatch(e -> e.mountPoint().equals("/"));
     assertThat(mounts.rejectedLines()).isEmpty();
     assertThat(procFs.selfCgroups()).isEqualTo(cgroups);
+    assertThat(procFs.selfCgroupMounts().entries())
+        .isNotEmpty()
+        .allMatch(MountInfoEntry::isCgroup)
+        .isEqualTo(mounts.cgroupMounts());
   }
 
   @Test
@@ -107,15 +112,16 @@ class ProcFsTest {
   }
 
   @Test
-  void aMountTableBombLargerThanTheOldFileCapIsParsedKeepingCgroupMountsWhole(
-      @TempDir Path fakeProc) throws IOException {
-    // 45,000 mounts with long mount points: about 5 MiB, more than the whole-file cap this
-    // replaces, and more than a 28 MiB heap could hold as full entries.
+  void aMountTableBombIsReadKeepingOnlyTheCgroupMountsAndTheMountsAroundThem(@TempDir Path fakeProc)
+      throws IOException {
+    // 45,000 mounts with long mount points: about 5 MiB, more than a 28 MiB heap could hold as
+    // entries. Kept: the cgroupfs mount, and the tmpfs its mount point lies on.
     Path pidDir = Files.createDirectories(fakeProc.resolve("42"));
     String deep = "/bomb/" + "d".repeat(60);
     try (var out = Files.newBufferedWriter(pidDir.resolve("mountinfo"))) {
+      out.write("19 1 0:29 / /sys/fs/cgroup rw shared:6 - tmpfs tmpfs rw,mode=755\n");
       out.write(
-          "20 1 0:30 /kubepods/pod1/c1 /sys/fs/cgroup/memory ro,nosuid shared:7"
+          "20 19 0:30 /kubepods/pod1/c1 /sys/fs/cgroup/memory ro,nosuid shared:7"
               + " - cgroup cgroup rw,memory\n");
       for (int i = 0; i < 45_000; i++) {
         out.write(
@@ -132,7 +138,7 @@ class ProcFsTest {
 
     MountInfo info = new ProcFs(fakeProc).mountInfo(42);
 
-    assertThat(info.entries()).hasSize(45_001);
+    assertThat(info.entries()).extracting(MountInfoEntry::mountId).containsExactly(19, 20);
     assertThat(info.cgroupMounts())
         .singleElement()
         .satisfies(
@@ -142,9 +148,8 @@ class ProcFsTest {
               assertThat(m.cgroupV1Controllers()).containsExactly("memory");
               assertThat(m.sharedPeerGroup()).hasValue(7);
             });
-    MountInfoEntry tmpfs = info.entries().get(1);
-    assertThat(tmpfs.mountPoint()).isEqualTo(deep + "/0");
-    assertThat(tmpfs.parentId()).isEqualTo(20);
+    MountInfoEntry tmpfs = info.entries().get(0);
+    assertThat(tmpfs.sharedPeerGroup()).hasValue(6);
     // Slim: the options and source of a mount that is not a cgroupfs are not kept.
     assertThat(tmpfs.superOptions()).isEmpty();
     assertThat(tmpfs.source()).isEmpty();

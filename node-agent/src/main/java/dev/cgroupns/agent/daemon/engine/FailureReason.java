@@ -17,8 +17,8 @@ public enum FailureReason {
   Refused,
   /**
    * The container's mount table is larger than the agent reads (more mounts than the kernel's
-   * default limit, or a line no real path makes): that container is left alone, the others are
-   * served.
+   * default limit, more cgroupfs mounts and mounts around them than it keeps, or a line no real
+   * path makes): that container is left alone, the others are served.
    */
   MountTableTooLarge,
   /** A system call failed while changing mounts. */
