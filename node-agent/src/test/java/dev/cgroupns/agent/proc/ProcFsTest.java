@@ -87,6 +87,17 @@ class ProcFsTest {
   }
 
   @Test
+  void aCgroupFileLargerThanTheBoundIsRefusedUnread(@TempDir Path fakeProc) throws IOException {
+    Path pidDir = Files.createDirectories(fakeProc.resolve("42"));
+    Files.writeString(
+        pidDir.resolve("cgroup"), "0::/" + "a".repeat(ProcFs.MAX_CGROUP_BYTES) + "\n");
+
+    assertThatThrownBy(() -> new ProcFs(fakeProc).cgroups(42))
+        .isInstanceOf(ProcFormatException.class)
+        .hasMessageContaining("larger than " + ProcFs.MAX_CGROUP_BYTES);
+  }
+
+  @Test
   void aLineLongerThanAnyRealOneIsRefusedNotLoaded(@TempDir Path fakeProc) throws IOException {
     Path pidDir = Files.createDirectories(fakeProc.resolve("42"));
     Files.write(pidDir.resolve("mountinfo"), new byte[MountInfoParser.MAX_LINE_BYTES + 1]);
