@@ -108,7 +108,7 @@ public final class LocalControlPlane implements AutoCloseable {
             List.of("10.96.0.1"));
     Pki.KeyFiles serviceAccounts = pki.serviceAccountKeys();
     Pki.KeyFiles kubeletClient =
-        pki.client("apiserver-kubelet-client", "kube-apiserver-kubelet-client", List.of());
+        pki.client("apiserver-kubelet-client", APISERVER_KUBELET_CLIENT, List.of());
 
     int etcdPort = FreePorts.next();
     int etcdPeerPort = FreePorts.next();
@@ -280,6 +280,29 @@ public final class LocalControlPlane implements AutoCloseable {
     String file = "user-" + Integer.toHexString(Objects.hash(user, groups));
     return writeKubeconfig(file, pki.client(file, user, groups));
   }
+
+  /**
+   * A kubeconfig for the kubelet of node {@code nodeName}: a client certificate of user {@code
+   * system:node:NAME} in group {@code system:nodes}, which the Node authorizer limits to that
+   * node's objects.
+   */
+  public Path nodeKubeconfig(String nodeName) {
+    return writeKubeconfig(
+        "node-" + nodeName,
+        pki.client("node-" + nodeName, "system:node:" + nodeName, List.of("system:nodes")));
+  }
+
+  /**
+   * The kubelet's serving certificate for node {@code nodeName}, signed by the cluster's CA, which
+   * the API server checks when it connects for exec and logs ({@code
+   * --kubelet-certificate-authority}): valid for the node's name, which resolves to loopback.
+   */
+  public Pki.KeyFiles kubeletServingCertificate(String nodeName) {
+    return pki.serving("kubelet-" + nodeName, List.of(nodeName), List.of());
+  }
+
+  /** The user the API server presents to kubelets (exec, logs, port-forward). */
+  public static final String APISERVER_KUBELET_CLIENT = "kube-apiserver-kubelet-client";
 
   /**
    * A token of {@code serviceAccount} bound to the pod {@code podName}, as the kubelet projects it
