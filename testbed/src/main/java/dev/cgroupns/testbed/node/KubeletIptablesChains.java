@@ -33,20 +33,19 @@ public final class KubeletIptablesChains {
   }
 
   /**
-   * Removes the kubelet's chains not in {@code record} (all of them without one).
+   * Removes the kubelet's chains not in {@code record} (none without one).
    *
    * @return what could not be removed
    */
   public static List<String> removeNew(Path record) {
-    List<String> before = new ArrayList<>();
-    try {
-      if (Files.isRegularFile(record)) {
-        before.addAll(Files.readAllLines(record));
-      }
-    } catch (IOException e) {
-      // Treated as none recorded.
-    }
     List<String> failures = new ArrayList<>();
+    List<String> before;
+    try {
+      before = Files.readAllLines(record);
+    } catch (IOException e) {
+      // Without a record (a second cleanup, or none was written) no chain is known to be new.
+      return failures;
+    }
     for (String entry : present()) {
       if (before.contains(entry)) {
         continue;

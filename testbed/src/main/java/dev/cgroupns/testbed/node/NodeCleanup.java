@@ -53,6 +53,8 @@ public final class NodeCleanup {
    */
   public List<String> run() {
     List<String> failures = new ArrayList<>();
+    // Taken before the containers go: libcni's cache names the loopback network's results by them.
+    List<String> containerIds = containerIds();
     // The kubelet and containerd first, so nothing restarts what the next steps remove.
     NodeProcesses.kill(NodeProcesses.of(node.dir()).stream().filter(p -> !p.isShim()).toList());
     deleteContainers(failures);
@@ -60,7 +62,7 @@ public final class NodeCleanup {
     removeKubepodsCgroups(failures);
     unmountAll(failures);
     removeBridge(failures);
-    removeCniCaches(failures);
+    removeCniCaches(containerIds, failures);
     removeContainerLogLinks(failures);
     failures.addAll(HostSockets.removeDead());
     failures.addAll(KubeletIptablesChains.removeNew(node.dir().resolve("iptables-before")));
@@ -170,8 +172,26 @@ public final class NodeCleanup {
     }
   }
 
-  /** libcni's cached results of the node's network, and host-local's default data directory. */
-  private void removeCniCaches(List<String> failures) {
+  /** The IDs of the node's containers (pod sandboxes among them): runc's state directories. */
+  private List<String> containerIds() {
+    if (!Files.isDirectory(node.runcCriRoot())) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(node.runcCriRoot())) {
+      return dirs.map(d -> d.getFileName().toString())
+          .filter(id -> id.matches("[0-9a-f]{64}"))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * libcni's cached results ({@code <network>-<sandbox id>-<interface>}) of the node's network and
+   * of containerd's loopback network for the node's sandboxes, which stay when a crash skipped
+   * their CNI DEL; and host-local's default data directory.
+   */
+  private void removeCniCaches(List<String> containerIds, List<String> failures) {
     String network = node.network();
     try {
       RunDirectories.deleteTree(VAR_LIB_CNI.resolve("networks").resolve(network));
@@ -179,7 +199,9 @@ public final class NodeCleanup {
       if (Files.isDirectory(results)) {
         try (Stream<Path> files = Files.list(results)) {
           for (Path file : files.toList()) {
-            if (file.getFileName().toString().startsWith(network + "-")) {
+            String name = file.getFileName().toString();
+            if (name.startsWith(network + "-")
+                || containerIds.stream().anyMatch(id -> name.contains("-" + id + "-"))) {
               Files.deleteIfExists(file);
             }
           }

@@ -53,6 +53,7 @@ public final class RealNode implements AutoCloseable {
   private final List<ComponentProcess> processes = new ArrayList<>();
   private List<String> iptablesBefore = List.of();
   private Map<String, String> tunablesBefore = Map.of();
+  private List<Path> cniResultsBefore = List.of();
   private boolean closed;
 
   private RealNode(
@@ -127,6 +128,7 @@ public final class RealNode implements AutoCloseable {
     // What the kubelet changes on the host, recorded before it can.
     KernelTunables tunables = new KernelTunables(Path.of("/proc/sys"));
     tunablesBefore = tunables.current();
+    cniResultsBefore = cniResults();
     tunables.record(layout.dir().resolve("kernel-tunables-before"));
     KubeletIptablesChains.record(layout.dir().resolve("iptables-before"));
     iptablesBefore = KubeletIptablesChains.present();
@@ -292,6 +294,9 @@ public final class RealNode implements AutoCloseable {
     KubeletIptablesChains.present().stream()
         .filter(c -> !iptablesBefore.contains(c))
         .forEach(c -> left.add("iptables chain " + c));
+    cniResults().stream()
+        .filter(r -> !cniResultsBefore.contains(r))
+        .forEach(r -> left.add("CNI result " + r));
     new KernelTunables(Path.of("/proc/sys"))
         .changedFrom(tunablesBefore)
         .forEach(t -> left.add("sysctl " + t));
@@ -358,6 +363,19 @@ public final class RealNode implements AutoCloseable {
       }
     }
     admin.nodes().withName(layout.nodeName()).delete();
+  }
+
+  /** libcni's cached results on the host, shared by every CNI user. */
+  private static List<Path> cniResults() {
+    Path results = NodeCleanup.VAR_LIB_CNI.resolve("results");
+    if (!Files.isDirectory(results)) {
+      return List.of();
+    }
+    try (var files = Files.list(results)) {
+      return files.toList();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   private List<String> runcContainers() {

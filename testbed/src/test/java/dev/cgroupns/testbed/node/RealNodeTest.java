@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.TestClusters;
+import dev.cgroupns.testbed.runc.CgroupHierarchies;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -95,6 +98,54 @@ class RealNodeTest {
       node.close();
     }
     assertThat(node.leftovers()).isEmpty();
+  }
+
+  @Test
+  void closeRemovesEverythingAfterTheKubeletAndContainerdDied() {
+    RealNode node = TestNodes.start();
+    try {
+      runOnePod(node);
+      // A crash: the shims and the pod's containers stay, with nobody to stop them.
+      node.pids()
+          .values()
+          .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    } finally {
+      node.close();
+    }
+    assertThat(node.leftovers()).isEmpty();
+  }
+
+  @Test
+  void theNextStartCleansUpAfterANodeWhoseJvmDied() throws Exception {
+    RealNode node = TestNodes.start();
+    try {
+      runOnePod(node);
+      // As if the JVM that owns the node had been killed: its owner record names a dead process.
+      Files.writeString(node.layout().dir().resolve("owner"), "999999999 1");
+
+      RealNode.sweep(
+          Path.of(System.getProperty("java.io.tmpdir")),
+          CgroupHierarchies.mounted(),
+          System.out::println);
+
+      assertThat(node.leftovers()).isEmpty();
+    } finally {
+      node.close();
+    }
+  }
+
+  /** One plain pod on the node, Ready. */
+  private static void runOnePod(RealNode node) {
+    LocalControlPlane plane = TestClusters.controlPlane();
+    String namespace = plane.newNamespace("real-node");
+    String pod = podsYaml(node.name()).split("(?m)^---$")[1];
+    Kubectl.Result apply =
+        Kubectl.admin(plane).runWithInput(pod, "apply", "-n", namespace, "-f", "-");
+    assertThat(apply.ok()).as(apply.toString()).isTrue();
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> ready(plane, namespace, PODS.get(0)));
   }
 
   private static boolean ready(LocalControlPlane plane, String namespace, String name) {
