@@ -40,6 +40,9 @@ public final class LocalControlPlane implements AutoCloseable {
   /** The user of {@link #adminClient()}, in group {@code system:masters}. */
   public static final String ADMIN_USER = "cgroupns-test-admin";
 
+  /** The user the API server presents to kubelets (exec, logs, port-forward). */
+  public static final String APISERVER_KUBELET_CLIENT = "kube-apiserver-kubelet-client";
+
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   private static LocalControlPlane shared;
@@ -300,9 +303,6 @@ public final class LocalControlPlane implements AutoCloseable {
   public Pki.KeyFiles kubeletServingCertificate(String nodeName) {
     return pki.serving("kubelet-" + nodeName, List.of(nodeName), List.of());
   }
-
-  /** The user the API server presents to kubelets (exec, logs, port-forward). */
-  public static final String APISERVER_KUBELET_CLIENT = "kube-apiserver-kubelet-client";
 
   /**
    * A token of {@code serviceAccount} bound to the pod {@code podName}, as the kubelet projects it

@@ -16,8 +16,13 @@ import java.util.HexFormat;
  */
 public record NodeLayout(Path dir, String nodeName) {
 
-  /** The file in {@link #dir} that records {@link #nodeName}, for a later sweep. */
-  static final String NODE_NAME_FILE = "node-name";
+  /**
+   * The layout of the node in {@code dir}, named after it: the name is then unique on the machine
+   * and a later sweep knows it from the directory alone.
+   */
+  public static NodeLayout of(Path dir) {
+    return new NodeLayout(dir, dir.getFileName().toString());
+  }
 
   public Path containerdConfig() {
     return dir.resolve("containerd.toml");

@@ -51,9 +51,8 @@ public final class RealNode implements AutoCloseable {
   private final Consumer<String> progress;
   private final List<Path> hierarchies;
   private final List<ComponentProcess> processes = new ArrayList<>();
-  private List<String> iptablesBefore = List.of();
-  private Map<String, String> tunablesBefore = Map.of();
-  private List<Path> cniResultsBefore = List.of();
+  private NodeLeftovers.Baseline baseline =
+      new NodeLeftovers.Baseline(List.of(), Map.of(), List.of());
   private boolean closed;
 
   private RealNode(
@@ -85,7 +84,7 @@ public final class RealNode implements AutoCloseable {
     List<Path> hierarchies = CgroupHierarchies.mounted();
     sweep(parent, hierarchies, progress);
     Path dir = RunDirectories.create(parent, DIR_PREFIX);
-    NodeLayout layout = new NodeLayout(dir, dir.getFileName().toString());
+    NodeLayout layout = NodeLayout.of(dir);
     RealNode node = new RealNode(plane, binaries, layout, hierarchies, progress);
     try {
       node.boot(cache);
@@ -104,8 +103,7 @@ public final class RealNode implements AutoCloseable {
   public static void sweep(Path parent, List<Path> hierarchies, Consumer<String> progress) {
     for (Path dir : RunDirectories.abandoned(parent, DIR_PREFIX)) {
       RunDirectories.killComponents(dir, progress);
-      String name = dir.getFileName().toString();
-      List<String> failures = cleanup(new NodeLayout(dir, name), hierarchies).run();
+      List<String> failures = cleanup(NodeLayout.of(dir), hierarchies).run();
       progress.accept(
           "cleaned up after the dead node run "
               + dir
@@ -124,14 +122,10 @@ public final class RealNode implements AutoCloseable {
 
   private void boot(Path cache) {
     Instant started = Instant.now();
-    write(layout.dir().resolve(NodeLayout.NODE_NAME_FILE), layout.nodeName());
     // What the kubelet changes on the host, recorded before it can.
-    KernelTunables tunables = new KernelTunables(Path.of("/proc/sys"));
-    tunablesBefore = tunables.current();
-    cniResultsBefore = cniResults();
-    tunables.record(layout.dir().resolve("kernel-tunables-before"));
+    baseline = NodeLeftovers.Baseline.now();
+    new KernelTunables(Path.of("/proc/sys")).record(layout.dir().resolve("kernel-tunables-before"));
     KubeletIptablesChains.record(layout.dir().resolve("iptables-before"));
-    iptablesBefore = KubeletIptablesChains.present();
     new HostsLine(HostsLine.ETC_HOSTS).add(layout.nodeName());
 
     write(
@@ -267,44 +261,11 @@ public final class RealNode implements AutoCloseable {
   }
 
   /**
-   * What this node left on the host: processes, mounts, cgroups, the bridge, the hosts line, the
-   * kubelet's iptables chains, its directory. Empty after a clean {@link #close}.
+   * What this node left on the host ({@link NodeLeftovers}), against the state before it started.
+   * Empty after a clean {@link #close}.
    */
   public List<String> leftovers() {
-    List<String> left = new ArrayList<>();
-    NodeProcesses.of(layout.dir())
-        .forEach(p -> left.add("process " + p.pid() + ": " + p.commandLine()));
-    MountTable.under(layout.dir()).forEach(m -> left.add("mount " + m));
-    for (Path hierarchy : hierarchies) {
-      Path kubepods = hierarchy.resolve(NodeCleanup.KUBEPODS.substring(1));
-      if (Files.exists(kubepods)) {
-        left.add("cgroup " + kubepods);
-      }
-    }
-    if (Files.exists(Path.of("/sys/class/net", layout.bridge()))) {
-      left.add("bridge " + layout.bridge());
-    }
-    if (Files.exists(NodeCleanup.VAR_LIB_CNI.resolve("networks").resolve(layout.network()))) {
-      left.add(
-          "IPAM data " + NodeCleanup.VAR_LIB_CNI.resolve("networks").resolve(layout.network()));
-    }
-    if (new HostsLine(HostsLine.ETC_HOSTS).present(layout.nodeName())) {
-      left.add("hosts line " + HostsLine.lineFor(layout.nodeName()));
-    }
-    KubeletIptablesChains.present().stream()
-        .filter(c -> !iptablesBefore.contains(c))
-        .forEach(c -> left.add("iptables chain " + c));
-    cniResults().stream()
-        .filter(r -> !cniResultsBefore.contains(r))
-        .forEach(r -> left.add("CNI result " + r));
-    new KernelTunables(Path.of("/proc/sys"))
-        .changedFrom(tunablesBefore)
-        .forEach(t -> left.add("sysctl " + t));
-    HostSockets.leftovers().forEach(left::add);
-    if (Files.exists(layout.dir())) {
-      left.add("directory " + layout.dir());
-    }
-    return left;
+    return NodeLeftovers.find(layout, hierarchies, baseline);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -363,19 +324,6 @@ public final class RealNode implements AutoCloseable {
       }
     }
     admin.nodes().withName(layout.nodeName()).delete();
-  }
-
-  /** libcni's cached results on the host, shared by every CNI user. */
-  private static List<Path> cniResults() {
-    Path results = NodeCleanup.VAR_LIB_CNI.resolve("results");
-    if (!Files.isDirectory(results)) {
-      return List.of();
-    }
-    try (var files = Files.list(results)) {
-      return files.toList();
-    } catch (IOException e) {
-      return List.of();
-    }
   }
 
   private List<String> runcContainers() {
