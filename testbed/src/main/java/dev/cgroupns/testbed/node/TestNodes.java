@@ -32,12 +32,17 @@ public final class TestNodes {
       throw Precondition.unmet("needs the node's binaries: " + lookup.whyMissing());
     }
     LocalControlPlane plane = TestClusters.controlPlane();
-    return RealNode.start(
-        plane,
-        lookup.binaries().get(),
-        Path.of(System.getProperty("java.io.tmpdir")),
-        Path.of(System.getProperty("user.home"), ".cache", "cgroupns"),
-        System.out::println);
+    RealNode node =
+        RealNode.start(
+            plane,
+            lookup.binaries().get(),
+            Path.of(System.getProperty("java.io.tmpdir")),
+            Path.of(System.getProperty("user.home"), ".cache", "cgroupns"),
+            System.out::println);
+    // A test interrupted (Ctrl-C) before its own close: the node goes with the JVM, as the control
+    // plane does. Closing twice does nothing.
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "real-node-stop"));
+    return node;
   }
 
   private static boolean isRoot() {
