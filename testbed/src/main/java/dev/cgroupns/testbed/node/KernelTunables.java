@@ -110,8 +110,9 @@ public final class KernelTunables {
   }
 
   /**
-   * Reads to the end of the stream: procfs reports size 0, and Files.readString then returned only
-   * the first byte of "10\n" on these machines.
+   * One read into a large buffer. A sysctl file reports size 0 and answers any read that does not
+   * start at offset 0 with end of file; Files.readString, trusting the size, reads one byte first,
+   * and so returned "1" for "10\n".
    */
   private static String read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
