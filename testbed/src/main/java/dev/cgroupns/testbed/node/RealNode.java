@@ -40,6 +40,9 @@ public final class RealNode implements AutoCloseable {
 
   public static final String DIR_PREFIX = "cgroupns-node-";
 
+  /** Held by the running node, in the parent of node directories: one node per machine. */
+  static final String LOCK_FILE = "cgroupns-node.lock";
+
   static final Path RUNC = Path.of("/usr/sbin/runc");
   static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
   static final Path BUSYBOX = Path.of("/bin/busybox");
@@ -51,6 +54,7 @@ public final class RealNode implements AutoCloseable {
   private final Consumer<String> progress;
   private final List<Path> hierarchies;
   private final List<ComponentProcess> processes = new ArrayList<>();
+  private final NodeLock lock;
   private NodeLeftovers.Baseline baseline =
       new NodeLeftovers.Baseline(List.of(), Map.of(), List.of());
   private boolean closed;
@@ -60,8 +64,10 @@ public final class RealNode implements AutoCloseable {
       KubeBinaries binaries,
       NodeLayout layout,
       List<Path> hierarchies,
+      NodeLock lock,
       Consumer<String> progress) {
     this.plane = plane;
+    this.lock = lock;
     this.binaries = binaries;
     this.layout = layout;
     this.hierarchies = hierarchies;
@@ -81,11 +87,17 @@ public final class RealNode implements AutoCloseable {
       Path parent,
       Path cache,
       Consumer<String> progress) {
-    List<Path> hierarchies = CgroupHierarchies.mounted();
-    sweep(parent, hierarchies, progress);
-    Path dir = RunDirectories.create(parent, DIR_PREFIX);
-    NodeLayout layout = NodeLayout.of(dir);
-    RealNode node = new RealNode(plane, binaries, layout, hierarchies, progress);
+    NodeLock lock = NodeLock.acquire(parent.resolve(LOCK_FILE), Duration.ofMinutes(10));
+    RealNode node;
+    try {
+      List<Path> hierarchies = CgroupHierarchies.mounted();
+      sweep(parent, hierarchies, progress);
+      Path dir = RunDirectories.create(parent, DIR_PREFIX);
+      node = new RealNode(plane, binaries, NodeLayout.of(dir), hierarchies, lock, progress);
+    } catch (RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
     try {
       node.boot(cache);
       return node;
@@ -282,6 +294,7 @@ public final class RealNode implements AutoCloseable {
       return;
     }
     closed = true;
+    Instant stopping = Instant.now();
     List<String> failures = new ArrayList<>();
     try {
       deletePodsAndNode();
@@ -299,6 +312,13 @@ public final class RealNode implements AutoCloseable {
     }
     processes.clear();
     failures.addAll(cleanup(layout, hierarchies).run());
+    lock.close();
+    progress.accept(
+        "Kubernetes node "
+            + layout.nodeName()
+            + " stopped and removed in "
+            + Duration.between(stopping, Instant.now()).toMillis()
+            + " ms");
     if (!failures.isEmpty()) {
       throw new IllegalStateException("node " + layout.nodeName() + " left behind: " + failures);
     }
