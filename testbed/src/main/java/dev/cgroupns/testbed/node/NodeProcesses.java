@@ -25,9 +25,11 @@ public final class NodeProcesses {
 
   private NodeProcesses() {}
 
-  /** The processes whose command line mentions {@code dir}, this JVM excepted. */
+  /** The processes whose command line names a file in {@code dir}, this JVM excepted. */
   public static List<Found> of(Path dir) {
-    String needle = dir.toString();
+    // Every argument that names the node names a file in its directory; the slash keeps
+    // /tmp/cgroupns-node-12 from matching the processes of /tmp/cgroupns-node-123.
+    String needle = dir + "/";
     long self = ProcessHandle.current().pid();
     List<Found> found = new ArrayList<>();
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {

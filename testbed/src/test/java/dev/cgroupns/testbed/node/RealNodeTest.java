@@ -105,6 +105,8 @@ class RealNodeTest {
     RealNode node = TestNodes.start();
     try {
       runOnePod(node);
+      // The cleanup finds the pod's shims by their command line: it must see them.
+      assertThat(NodeProcesses.of(node.layout().dir())).anyMatch(NodeProcesses.Found::isShim);
       // A crash: the shims and the pod's containers stay, with nobody to stop them.
       node.pids()
           .values()
