@@ -311,8 +311,11 @@ public final class RealNode implements AutoCloseable {
       }
     }
     processes.clear();
-    failures.addAll(cleanup(layout, hierarchies).run());
-    lock.close();
+    try {
+      failures.addAll(cleanup(layout, hierarchies).run());
+    } finally {
+      lock.close();
+    }
     progress.accept(
         "Kubernetes node "
             + layout.nodeName()
