@@ -40,6 +40,12 @@ public final class ComponentProcess implements AutoCloseable {
 
   /** Starts {@code binary} with {@code args}, logging to {@code runDir/<name>.log}. */
   public static ComponentProcess start(String name, Path binary, List<String> args, Path runDir) {
+    return start(name, binary, args, runDir, java.util.Map.of());
+  }
+
+  /** As {@link #start(String, Path, List, Path)}, with {@code env} added to this JVM's. */
+  public static ComponentProcess start(
+      String name, Path binary, List<String> args, Path runDir, java.util.Map<String, String> env) {
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(SETSID)) {
       command.add(SETSID.toString());
@@ -48,8 +54,10 @@ public final class ComponentProcess implements AutoCloseable {
     command.addAll(args);
     Path log = runDir.resolve(name + ".log");
     try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(env);
       Process process =
-          new ProcessBuilder(command)
+          builder
               .directory(runDir.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .redirectErrorStream(true)

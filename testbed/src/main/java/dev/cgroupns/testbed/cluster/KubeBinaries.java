@@ -73,6 +73,10 @@ public record KubeBinaries(Path directory) {
   public static final List<String> CONTROL_PLANE =
       List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl");
 
+  /** A node: the kubelet, containerd, its runc shim and its client. */
+  public static final List<String> NODE =
+      List.of("kubelet", "containerd", "containerd-shim-runc-v2", "ctr");
+
   /** The command that builds {@code components}, as a user would type it in the checkout. */
   public static String buildCommand(List<String> components) {
     return "CGROUPNS_KUBE_COMPONENTS='" + String.join(" ", components) + "' " + SCRIPT;

@@ -40,6 +40,9 @@ public final class LocalControlPlane implements AutoCloseable {
   /** The user of {@link #adminClient()}, in group {@code system:masters}. */
   public static final String ADMIN_USER = "cgroupns-test-admin";
 
+  /** The user the API server presents to kubelets (exec, logs, port-forward). */
+  public static final String APISERVER_KUBELET_CLIENT = "kube-apiserver-kubelet-client";
+
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   private static LocalControlPlane shared;
@@ -108,7 +111,7 @@ public final class LocalControlPlane implements AutoCloseable {
             List.of("10.96.0.1"));
     Pki.KeyFiles serviceAccounts = pki.serviceAccountKeys();
     Pki.KeyFiles kubeletClient =
-        pki.client("apiserver-kubelet-client", "kube-apiserver-kubelet-client", List.of());
+        pki.client("apiserver-kubelet-client", APISERVER_KUBELET_CLIENT, List.of());
 
     int etcdPort = FreePorts.next();
     int etcdPeerPort = FreePorts.next();
@@ -279,6 +282,26 @@ public final class LocalControlPlane implements AutoCloseable {
   public Path userKubeconfig(String user, List<String> groups) {
     String file = "user-" + Integer.toHexString(Objects.hash(user, groups));
     return writeKubeconfig(file, pki.client(file, user, groups));
+  }
+
+  /**
+   * A kubeconfig for the kubelet of node {@code nodeName}: a client certificate of user {@code
+   * system:node:NAME} in group {@code system:nodes}, which the Node authorizer limits to that
+   * node's objects.
+   */
+  public Path nodeKubeconfig(String nodeName) {
+    return writeKubeconfig(
+        "node-" + nodeName,
+        pki.client("node-" + nodeName, "system:node:" + nodeName, List.of("system:nodes")));
+  }
+
+  /**
+   * The kubelet's serving certificate for node {@code nodeName}, signed by the cluster's CA, which
+   * the API server checks when it connects for exec and logs ({@code
+   * --kubelet-certificate-authority}): valid for the node's name, which resolves to loopback.
+   */
+  public Pki.KeyFiles kubeletServingCertificate(String nodeName) {
+    return pki.serving("kubelet-" + nodeName, List.of(nodeName), List.of());
   }
 
   /**

@@ -31,11 +31,20 @@ public final class RunDirectories {
 
   /** Makes and claims a new run directory (mode 0700) under {@code parent}. */
   public static Path create(Path parent) {
+    return create(parent, PREFIX);
+  }
+
+  /**
+   * Makes and claims a new run directory {@code <prefix><digits>} (mode 0700) under {@code parent}:
+   * other kinds of runs (a node) use a prefix of their own, so that each kind's sweep cleans up
+   * only what it knows how to.
+   */
+  public static Path create(Path parent, String prefix) {
     try {
       Path dir =
           Files.createTempDirectory(
               parent,
-              PREFIX,
+              prefix,
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Files.createDirectories(dir.resolve(COMPONENTS));
       Files.writeString(dir.resolve(OWNER), ProcessOwner.self().toString());
@@ -58,21 +67,34 @@ public final class RunDirectories {
    */
   public static List<Path> sweep(Path parent, Consumer<String> log) {
     List<Path> removed = new ArrayList<>();
-    for (Path dir : runDirectories(parent)) {
-      Optional<ProcessOwner> owner = ProcessOwner.read(dir.resolve(OWNER));
-      if (owner.isPresent() && owner.get().isAlive()) {
-        continue;
-      }
-      for (ProcessOwner component : components(dir)) {
-        if (component.isAlive()) {
-          log.accept("stopping pid " + component.pid() + " left by the dead run " + dir);
-          ProcessHandle.of(component.pid()).ifPresent(RunDirectories::kill);
-        }
-      }
+    for (Path dir : abandoned(parent, PREFIX)) {
+      killComponents(dir, log);
       deleteTree(dir);
       removed.add(dir);
     }
     return removed;
+  }
+
+  /** The run directories {@code <prefix>*} under {@code parent} whose owner is gone. */
+  public static List<Path> abandoned(Path parent, String prefix) {
+    List<Path> dead = new ArrayList<>();
+    for (Path dir : runDirectories(parent, prefix)) {
+      Optional<ProcessOwner> owner = ProcessOwner.read(dir.resolve(OWNER));
+      if (owner.isEmpty() || !owner.get().isAlive()) {
+        dead.add(dir);
+      }
+    }
+    return dead;
+  }
+
+  /** Stops the components recorded in a run directory that still run (SIGKILL). */
+  public static void killComponents(Path dir, Consumer<String> log) {
+    for (ProcessOwner component : components(dir)) {
+      if (component.isAlive()) {
+        log.accept("stopping pid " + component.pid() + " left by the dead run " + dir);
+        ProcessHandle.of(component.pid()).ifPresent(RunDirectories::kill);
+      }
+    }
   }
 
   private static void kill(ProcessHandle process) {
@@ -84,10 +106,10 @@ public final class RunDirectories {
     }
   }
 
-  private static List<Path> runDirectories(Path parent) {
+  private static List<Path> runDirectories(Path parent, String prefix) {
     try (Stream<Path> entries = Files.list(parent)) {
       return entries
-          .filter(p -> p.getFileName().toString().startsWith(PREFIX))
+          .filter(p -> p.getFileName().toString().startsWith(prefix))
           .filter(Files::isDirectory)
           .toList();
     } catch (IOException e) {

@@ -42,8 +42,8 @@ public final class BusyboxRootfs {
     }
   }
 
-  /** Asked once: every container of a run gets the same links. */
-  private synchronized List<String> applets() {
+  /** busybox's applets, asked once: every container (and image) of a run gets the same links. */
+  public synchronized List<String> applets() {
     if (applets == null) {
       applets =
           CommandRunner.run(List.of(busybox.toString(), "--list"))
