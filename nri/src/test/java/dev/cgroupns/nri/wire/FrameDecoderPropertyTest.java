@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.Size;
  * anything else ends in a WireException, never in another exception, and nothing decoded is over
  * the limits.
  */
-class FrameDecoderProperties {
+class FrameDecoderPropertyTest {
 
   @Property(tries = 300)
   void validStreamsRoundTripInAnyChunking(
