@@ -13,7 +13,6 @@ import dev.cgroupns.nri.api.CreateContainerRequest;
 import dev.cgroupns.nri.api.CreateContainerResponse;
 import dev.cgroupns.nri.api.Empty;
 import dev.cgroupns.nri.api.Event;
-import dev.cgroupns.nri.api.LinuxContainerAdjustment;
 import dev.cgroupns.nri.api.LinuxNamespace;
 import dev.cgroupns.nri.api.Mount;
 import dev.cgroupns.nri.api.PodSandbox;
@@ -21,73 +20,24 @@ import dev.cgroupns.nri.api.StateChangeEvent;
 import dev.cgroupns.nri.api.SynchronizeRequest;
 import dev.cgroupns.nri.api.SynchronizeResponse;
 import dev.cgroupns.nri.testing.FakeRuntime;
+import dev.cgroupns.nri.testing.TargetingPlugin;
 import dev.cgroupns.nri.ttrpc.RpcException;
 import dev.cgroupns.nri.ttrpc.RpcStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A plugin and a runtime written in the test, talking NRI over a real Unix socket. */
+/** The test plugin and a runtime written in the test, talking NRI over a real Unix socket. */
 class PluginConnectionTest {
 
-  private static final EventMask EVENTS =
-      EventMask.of(Event.CREATE_CONTAINER, Event.REMOVE_CONTAINER);
-
-  private final List<String> seen = new CopyOnWriteArrayList<>();
+  private final TargetingPlugin plugin = new TargetingPlugin();
+  private final List<String> seen = plugin.seen;
   private FakeRuntime runtime;
   private PluginConnection connection;
-
-  /** Adds a cgroup namespace and makes /sys/fs/cgroup read-only for containers named "target". */
-  private final Plugin plugin =
-      new Plugin() {
-        @Override
-        public EventMask configure(ConfigureRequest request) {
-          seen.add("configure " + request.getRuntimeName() + " " + request.getRequestTimeout());
-          return EVENTS;
-        }
-
-        @Override
-        public List<ContainerUpdate> synchronize(
-            List<PodSandbox> pods, List<Container> containers) {
-          seen.add("synchronize " + pods.size() + " pods, " + containers.size() + " containers");
-          return List.of();
-        }
-
-        @Override
-        public CreateContainerResponse createContainer(PodSandbox pod, Container container)
-            throws RpcException {
-          if (container.getName().equals("refused")) {
-            throw new RpcException(RpcStatus.FAILED_PRECONDITION, "refused on purpose");
-          }
-          if (!container.getName().equals("target")) {
-            return CreateContainerResponse.getDefaultInstance();
-          }
-          return CreateContainerResponse.newBuilder()
-              .setAdjust(
-                  ContainerAdjustment.newBuilder()
-                      .addMounts(Removals.mount("/sys/fs/cgroup"))
-                      .addMounts(
-                          Mount.newBuilder()
-                              .setDestination("/sys/fs/cgroup")
-                              .setType("cgroup2")
-                              .setSource("cgroup")
-                              .addOptions("ro"))
-                      .setLinux(
-                          LinuxContainerAdjustment.newBuilder()
-                              .addNamespaces(LinuxNamespace.newBuilder().setType("cgroup"))))
-              .build();
-        }
-
-        @Override
-        public void removeContainer(PodSandbox pod, Container container) {
-          seen.add("removed " + container.getId());
-        }
-      };
 
   @BeforeEach
   void connect() throws Exception {
@@ -111,7 +61,7 @@ class PluginConnectionTest {
                 .setRegistrationTimeout(5000)
                 .setRequestTimeout(1500)
                 .build());
-    assertThat(configured.getEvents()).isEqualTo(EVENTS.bits()).isNotZero();
+    assertThat(configured.getEvents()).isEqualTo(TargetingPlugin.EVENTS.bits()).isNotZero();
     connection = connecting.get(10, TimeUnit.SECONDS);
   }
 
@@ -169,6 +119,7 @@ class PluginConnectionTest {
         .extracting(Mount::getDestination)
         .containsExactly("-/sys/fs/cgroup", "/sys/fs/cgroup");
     assertThat(adjust.getMounts(1).getOptionsList()).containsExactly("ro");
+    assertThat(adjust.getMounts(1).getType()).isEqualTo("cgroup");
     assertThat(adjust.getLinux().getNamespacesList())
         .extracting(LinuxNamespace::getType)
         .containsExactly("cgroup");
