@@ -157,6 +157,19 @@ class PluginConnectionTest {
   }
 
   @Test
+  void anAnswerOverTheLimitIsAnErrorStatusAndTheConnectionStaysUp() throws Exception {
+    assertThatThrownBy(
+            () ->
+                runtime.createContainer(
+                    CreateContainerRequest.newBuilder()
+                        .setContainer(Container.newBuilder().setName("huge"))
+                        .build()))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(RpcStatus.RESOURCE_EXHAUSTED));
+    assertThat(connection.closed()).isNotDone();
+  }
+
+  @Test
   void deliversStateChangesAndAnswersUnknownMethodsUnimplemented() throws Exception {
     runtime.call(
         NriServices.STATE_CHANGE,

@@ -84,10 +84,7 @@ public final class TtrpcServer implements Trunk.Endpoint {
     try {
       executor.execute(() -> answer(message.streamId(), request));
     } catch (RejectedExecutionException e) {
-      respond(
-          message.streamId(),
-          error(RpcStatus.RESOURCE_EXHAUSTED, "too many calls in flight"),
-          /* onReaderThread= */ true);
+      respond(message.streamId(), error(RpcStatus.RESOURCE_EXHAUSTED, "too many calls in flight"));
     }
   }
 
@@ -97,7 +94,7 @@ public final class TtrpcServer implements Trunk.Endpoint {
   }
 
   private void answer(int streamId, Request request) {
-    respond(streamId, call(request), false);
+    respond(streamId, call(request));
   }
 
   private Response call(Request request) {
@@ -129,17 +126,15 @@ public final class TtrpcServer implements Trunk.Endpoint {
     }
   }
 
-  private void respond(int streamId, Response response, boolean onReaderThread) {
+  private void respond(int streamId, Response response) {
+    byte[] data = response.toByteArray();
+    if (data.length > Ttrpc.MAX_MESSAGE_LENGTH) {
+      data = error(RpcStatus.RESOURCE_EXHAUSTED, "answer over 4 MiB").toByteArray();
+    }
     try {
-      trunk.send(
-          connectionId,
-          new Ttrpc.Message(streamId, Ttrpc.TYPE_RESPONSE, (byte) 0, response.toByteArray()));
+      trunk.send(connectionId, new Ttrpc.Message(streamId, Ttrpc.TYPE_RESPONSE, (byte) 0, data));
     } catch (IOException e) {
       // The trunk closed itself with this cause; nothing is left to answer on.
-    } catch (IllegalArgumentException e) {
-      if (!onReaderThread) {
-        respond(streamId, error(RpcStatus.RESOURCE_EXHAUSTED, "answer over 4 MiB"), false);
-      }
     }
   }
 

@@ -22,8 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The tests' plugin, chosen by container name: "target" gets a cgroup namespace and its
  * /sys/fs/cgroup mount replaced by a read-only one; "big" gets an adjustment of many environment
- * variables (a large answer); "refused" is refused with an error; any other is left alone. It
- * records what it was told in {@link #seen}.
+ * variables (a large answer); "huge" an answer over ttrpc's 4 MiB limit; "refused" is refused with
+ * an error; any other is left alone. It records what it was told in {@link #seen}.
  */
 public final class TargetingPlugin implements Plugin {
 
@@ -53,7 +53,8 @@ public final class TargetingPlugin implements Plugin {
     seen.add("create " + container.getName());
     return switch (container.getName()) {
       case "target" -> CreateContainerResponse.newBuilder().setAdjust(isolation()).build();
-      case "big" -> CreateContainerResponse.newBuilder().setAdjust(manyVariables()).build();
+      case "big" -> CreateContainerResponse.newBuilder().setAdjust(manyVariables(BIG_ENV)).build();
+      case "huge" -> CreateContainerResponse.newBuilder().setAdjust(manyVariables(150_000)).build();
       case "refused" -> throw new RpcException(RpcStatus.FAILED_PRECONDITION, "refused on purpose");
       default -> CreateContainerResponse.getDefaultInstance();
     };
@@ -79,9 +80,9 @@ public final class TargetingPlugin implements Plugin {
         .build();
   }
 
-  private static ContainerAdjustment manyVariables() {
+  private static ContainerAdjustment manyVariables(int count) {
     ContainerAdjustment.Builder adjust = ContainerAdjustment.newBuilder();
-    for (int i = 0; i < BIG_ENV; i++) {
+    for (int i = 0; i < count; i++) {
       adjust.addEnv(KeyValue.newBuilder().setKey("ADDED_" + i).setValue("x".repeat(30)));
     }
     return adjust.build();
