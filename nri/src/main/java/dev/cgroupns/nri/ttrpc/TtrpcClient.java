@@ -94,8 +94,11 @@ public final class TtrpcClient implements Trunk.Endpoint {
     try {
       return resultParser.parseFrom(response.getPayload());
     } catch (InvalidProtocolBufferException e) {
-      throw new WireException(
-          Reason.MALFORMED, "undecodable answer of " + service + "/" + method, e);
+      // Like any other wire fault, it ends the connection: nothing after it is trusted.
+      WireException fault =
+          new WireException(Reason.MALFORMED, "undecodable answer of " + service + "/" + method, e);
+      trunk.close(fault);
+      throw fault;
     }
   }
 
