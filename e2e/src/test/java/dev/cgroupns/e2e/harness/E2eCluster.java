@@ -406,6 +406,19 @@ public final class E2eCluster implements AutoCloseable {
     return Arrays.equals(hostMountInfoBefore, hostMountInfoBytes());
   }
 
+  /** The lines of the host's mountinfo that appeared and vanished since the cluster started. */
+  public String hostMountChanges() {
+    List<String> before =
+        List.of(
+            new String(hostMountInfoBefore, java.nio.charset.StandardCharsets.UTF_8).split("\n"));
+    List<String> now = List.of(hostMountInfo().split("\n"));
+    List<String> appeared = new ArrayList<>(now);
+    appeared.removeAll(before);
+    List<String> vanished = new ArrayList<>(before);
+    vanished.removeAll(now);
+    return "appeared " + appeared + ", vanished " + vanished;
+  }
+
   /** The agent's revert records: one per container it changed and has not reverted yet. */
   public List<Path> revertRecords() {
     Path dir = agentStateDir();
@@ -554,7 +567,7 @@ public final class E2eCluster implements AutoCloseable {
   public void close() {
     List<String> problems = new ArrayList<>(teardown.run());
     if (!hostMountsUnchanged()) {
-      problems.add("the host's mountinfo changed during the test");
+      problems.add("the host's mountinfo changed during the test: " + hostMountChanges());
     }
     List<AuditLog.Entry> forbidden = forbiddenRequests();
     if (!forbidden.isEmpty()) {
