@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 public record JunitConsoleCommand(
     Path java, Path launcherJar, List<Path> classpath, List<String> testClasses, Path reportsDir) {
 
+  static final String MAIN_CLASS = "org.junit.platform.console.ConsoleLauncher";
+
   private static final Pattern PLATFORM_JAR =
       Pattern.compile(
           "(junit-platform-(engine|launcher|commons|console)|junit-jupiter-engine)-[^/]*\\.jar");
@@ -38,9 +40,10 @@ public record JunitConsoleCommand(
   public List<String> arguments() {
     List<String> args = new ArrayList<>();
     args.add(java.toString());
-    args.addAll(List.of("-jar", launcherJar.toString(), "execute"));
+    List<String> cp = new ArrayList<>(projectClasspath());
+    cp.add(launcherJar.toString());
+    args.addAll(List.of("-cp", String.join(":", cp), MAIN_CLASS, "execute"));
     args.addAll(List.of("--disable-banner", "--details=tree", "--fail-if-no-tests"));
-    args.addAll(List.of("--class-path", String.join(":", projectClasspath())));
     for (String c : testClasses) {
       args.addAll(List.of("--select-class", c));
     }
