@@ -4,14 +4,15 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The /init of the VM's initramfs, a busybox shell script. It loads the 9p modules, mounts the
- * host's root (read-only share {@code hostroot}) with a tmpfs overlay on top, so the guest may
- * write anywhere and every write is gone at power-off, and mounts proc, sysfs, devtmpfs, tmpfs for
- * /tmp, /run and /dev/shm, and cgroup2 at /sys/fs/cgroup with {@code nsdelegate}, as a systemd host
- * of cgroup v2 has it, with every controller enabled at the root. The writable share {@code
- * results} is mounted at the same path as on the host. Then it switches root and runs the job
- * script, which powers the machine off; if anything fails first, the reason goes to the console and
- * the machine powers off, so qemu always returns.
+ * The /init of the VM's initramfs, a busybox shell script. It brings up loopback (the only network:
+ * tests talk to servers on 127.0.0.1), loads the 9p modules, mounts the host's root (read-only
+ * share {@code hostroot}) with a tmpfs overlay on top, so the guest may write anywhere and every
+ * write is gone at power-off, and mounts proc, sysfs, devtmpfs, tmpfs for /tmp, /run and /dev/shm,
+ * and cgroup2 at /sys/fs/cgroup with {@code nsdelegate}, as a systemd host of cgroup v2 has it,
+ * with every controller enabled at the root. The writable share {@code results} is mounted at the
+ * same path as on the host. Then it switches root and runs the job script, which powers the machine
+ * off; if anything fails first, the reason goes to the console and the machine powers off, so qemu
+ * always returns.
  *
  * @param modules kernel modules to insmod, in this order, from /lib/modules/NAME.ko
  * @param resultsPath absolute path of the writable share, the same inside as on the host
@@ -60,6 +61,7 @@ public record InitScript(List<String> modules, String resultsPath, String jobScr
         mount -t proc proc /proc || fail "mount proc"
         mount -t sysfs sysfs /sys || fail "mount sysfs"
         mount -t devtmpfs devtmpfs /dev || fail "mount devtmpfs"
+        ip link set lo up || fail "loopback"
         """);
     for (String module : modules) {
       s.append("insmod /lib/modules/")
@@ -77,8 +79,7 @@ public record InitScript(List<String> modules, String resultsPath, String jobScr
         """
         mount -t tmpfs -o mode=0755 rw /rw || fail "mount the overlay's tmpfs"
         mkdir -p /rw/upper /rw/work
-        mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot \\
-          || fail "mount the overlay"
+        mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot || fail "overlay"
         mount -t proc proc /newroot/proc || fail "mount proc in the new root"
         mount -t sysfs sysfs /newroot/sys || fail "mount sysfs in the new root"
         mount -t cgroup2 -o nsdelegate cgroup2 /newroot/sys/fs/cgroup || fail "mount cgroup2"
