@@ -19,11 +19,13 @@ import java.util.stream.Stream;
  * No qemu outlives the run that started it. While this JVM lives, a shutdown hook kills the qemu
  * processes it started (a JVM stopped by SIGTERM or Ctrl-C, a timeout that threw before its
  * cleanup). A JVM killed with SIGKILL runs no hook: each qemu carries its owner's pid and start
- * time in its {@code -name}, and {@link #sweep} kills those whose owner is gone.
+ * time in its {@code -name}, and {@link #sweep} kills those whose owner is gone, and removes the
+ * initramfs files such a run left in java.io.tmpdir (named after the same marker).
  */
 public final class QemuProcesses {
 
   private static final Pattern MARKER = Pattern.compile("cgroupns-vm-([0-9]+)-([0-9]+)");
+  private static final Pattern INITRD = Pattern.compile(MARKER.pattern() + "-[0-9]+\\.initrd");
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -54,7 +56,15 @@ public final class QemuProcesses {
     if (name < 0 || name + 1 >= arguments.size()) {
       return Optional.empty();
     }
-    Matcher m = MARKER.matcher(arguments.get(name + 1));
+    return owner(MARKER.matcher(arguments.get(name + 1)));
+  }
+
+  /** The owner an initramfs file's name names, if it is one of ours. */
+  static Optional<ProcessOwner> initrdOwner(String fileName) {
+    return owner(INITRD.matcher(fileName));
+  }
+
+  private static Optional<ProcessOwner> owner(Matcher m) {
     if (!m.matches()) {
       return Optional.empty();
     }
@@ -69,6 +79,17 @@ public final class QemuProcesses {
           .forEach(p -> sweepOne(p, report));
     } catch (IOException e) {
       report.accept("could not list /proc to sweep qemu processes: " + e.getMessage());
+    }
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (Stream<Path> files = Files.list(tmp)) {
+      for (Path file : files.toList()) {
+        if (initrdOwner(file.getFileName().toString()).filter(o -> !o.isAlive()).isPresent()) {
+          Files.deleteIfExists(file);
+          report.accept("removed " + file + " left by a run that is gone");
+        }
+      }
+    } catch (IOException e) {
+      report.accept("could not sweep initramfs files in " + tmp + ": " + e.getMessage());
     }
   }
 

@@ -105,7 +105,8 @@ public final class VirtualMachine {
       Files.createDirectories(results);
       Path script = results.resolve(VmJob.SCRIPT);
       Files.writeString(script, job.render(results));
-      initrd = Files.createTempFile("cgroupns-vm-", ".initrd");
+      // Named after this JVM, so that the sweep of a later run can tell whether it is abandoned.
+      initrd = Files.createTempFile(QemuProcesses.ownerMarker() + "-", ".initrd");
       Initramfs.write(
           initrd,
           BUSYBOX,

@@ -65,4 +65,12 @@ class QemuCommandTest {
     assertThat(QemuProcesses.owner(List.of("qemu-system-x86_64"))).isEmpty();
     assertThat(QemuProcesses.ownerMarker()).matches("cgroupns-vm-[0-9]+-[0-9]+");
   }
+
+  @Test
+  void anInitramfsFileNamesItsOwnerToo() {
+    assertThat(QemuProcesses.initrdOwner("cgroupns-vm-12-34-5678901.initrd"))
+        .hasValueSatisfying(o -> assertThat(o.pid()).isEqualTo(12));
+    assertThat(QemuProcesses.initrdOwner("cgroupns-vm-12-34-5678901.initrd.bak")).isEmpty();
+    assertThat(QemuProcesses.initrdOwner("other-12-34-1.initrd")).isEmpty();
+  }
 }
