@@ -151,6 +151,29 @@ class IsolationRuncTest {
     }
   }
 
+  /**
+   * A container that made cgroups below its own (as systemd in a container makes init.scope and its
+   * slices) still has them, and sees them, once narrowed.
+   */
+  @Test
+  void cgroupsAContainerMadeBelowItsOwnStayWholeAndVisible() {
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    List<MountInfoEntry> mounts = cgroupMountEntriesInside(c);
+    for (MountInfoEntry mount : mounts) {
+      c.exec("mkdir", "-p", mount.mountPoint() + c.cgroupsPath() + "/init.scope/inner");
+    }
+
+    assertThat(isolator.isolate(IsolationRequest.of(identity(c))).result())
+        .isEqualTo(Result.ISOLATED);
+
+    assertSeesOnlyItsOwnSubtree(c, true);
+    for (MountInfoEntry mount : mounts) {
+      assertThat(listInside(c, mount.mountPoint() + "/init.scope"))
+          .as(mount.mountPoint() + "/init.scope inside")
+          .contains("inner", "cgroup.procs");
+    }
+  }
+
   @Test
   void privateNamespaceContainerIsLeftAloneEvenWithTheHostCgroupfs() {
     DemoContainer c = runc.start(ContainerSpec.plain().withCgroupNamespace().withHostCgroupfs());
