@@ -63,9 +63,11 @@ class VirtualMachineTest {
     assertThat(leftoverInitrds()).isEmpty();
   }
 
+  /** This JVM's initramfs files (another run may have its own there meanwhile). */
   private static List<Path> leftoverInitrds() throws IOException {
+    String mine = QemuProcesses.ownerMarker() + "-";
     try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return tmp.filter(p -> p.getFileName().toString().startsWith("cgroupns-vm-")).toList();
+      return tmp.filter(p -> p.getFileName().toString().startsWith(mine)).toList();
     }
   }
 }
