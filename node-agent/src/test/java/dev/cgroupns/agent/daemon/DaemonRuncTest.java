@@ -14,6 +14,7 @@ import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.StateStore;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostLayout;
 import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -91,6 +92,8 @@ class DaemonRuncTest {
     assertThat(result.phase).isEqualTo(ContainerPhase.Isolated);
     assertThat(result.pid).isEqualTo((long) container.pid());
     assertThat(result.privateNamespace).isFalse();
+    // Hybrid here, V2 in the pure cgroup v2 VM (PureCgroupV2VmTest).
+    assertThat(result.cgroupVersion).isEqualTo(HostLayout.detect().version());
     assertThat(result.mountState).isEqualTo(MountState.ReadOnly);
     assertThat(result.hostCgroupPaths)
         .extracting(p -> p.path)

@@ -9,6 +9,7 @@ import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcCgroupParser;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostLayout;
 import dev.cgroupns.api.v1alpha1.MountState;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
@@ -36,7 +37,7 @@ public class ContainerInspectorRuncTest {
   }
 
   @Test
-  void hostNamespaceContainerSeesHostPathsAndItsOwnReadOnlyBindMounts() {
+  void hostNamespaceContainerSeesHostPathsAndRuncsReadOnlyMounts() {
     DemoContainer c = runc.start(ContainerSpec.plain());
 
     ContainerInspection inspection = inspector.inspect(identity(c));
@@ -44,11 +45,16 @@ public class ContainerInspectorRuncTest {
     assertThat(inspection.namespace()).isEqualTo(CgroupNamespace.HOST);
     assertThat(inspection.seenCgroups()).extracting(CgroupLine::path).containsOnly(c.cgroupsPath());
     assertThat(inspection.mounts()).isNotEmpty();
+    // v1: runc binds the container's own cgroup of each hierarchy; pure v2: runc mounts cgroup2
+    // itself, which from the host's cgroup namespace is the whole tree.
+    boolean v2 = HostLayout.pureV2();
+    assertThat(inspection.exposesMore()).isEqualTo(v2);
     assertThat(inspection.mounts())
         .allSatisfy(
             m -> {
-              assertThat(m.relation()).isEqualTo(CgroupRelation.OWN_SUBTREE);
-              assertThat(m.root()).isEqualTo(c.cgroupsPath());
+              assertThat(m.relation())
+                  .isEqualTo(v2 ? CgroupRelation.WIDER : CgroupRelation.OWN_SUBTREE);
+              assertThat(m.root()).isEqualTo(v2 ? "/" : c.cgroupsPath());
             });
     assertThat(inspection.mountState()).isEqualTo(MountState.ReadOnly);
     assertMatchesWhatTheContainerReads(c, inspection);
@@ -87,7 +93,11 @@ public class ContainerInspectorRuncTest {
             v -> {
               assertThat(v.root).isEqualTo("/");
               assertThat(v.exposesMore).isTrue();
-              assertThat(v.mountPoints).startsWith("/sys/fs/cgroup/{");
+              if (HostLayout.pureV2()) {
+                assertThat(v.mountPoints).isEqualTo("/sys/fs/cgroup");
+              } else {
+                assertThat(v.mountPoints).startsWith("/sys/fs/cgroup/{");
+              }
             });
     assertMatchesWhatTheContainerReads(c, inspection);
   }

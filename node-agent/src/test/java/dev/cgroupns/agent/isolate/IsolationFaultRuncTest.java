@@ -13,6 +13,7 @@ import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.proc.ProcessVanishedException;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostLayout;
 import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
@@ -90,7 +91,13 @@ class IsolationFaultRuncTest {
     // Read from the host: runc exec cannot join a container whose cgroup was removed.
     List<String> before = cgroupMountsReadFromHost(c);
     long fds = openFds();
-    Path memory = Path.of("/sys/fs/cgroup/memory", c.cgroupsPath().substring(1));
+    // The container's cgroup in one hierarchy: memory on v1; the only one on pure v2.
+    boolean v2 = HostLayout.pureV2();
+    Path hierarchy = v2 ? HostLayout.cgroup2MountPoint() : Path.of("/sys/fs/cgroup/memory");
+    Path memory = hierarchy.resolve(c.cgroupsPath().substring(1));
+    // v1: the pod's cgroup. v2 lets no process into a cgroup whose children have controllers
+    // enabled, which the pod's cgroup has; the root cgroup is exempt.
+    Path moveTo = v2 ? hierarchy : memory.getParent();
 
     IsolationObserver removeCgroup =
         (step, p) -> {
@@ -98,9 +105,8 @@ class IsolationFaultRuncTest {
             return;
           }
           try {
-            // Move the process to its pod's cgroup, then remove the container's memory cgroup.
-            Files.writeString(
-                memory.getParent().resolve("cgroup.procs"), Integer.toString(c.pid()));
+            // Move the process out of its cgroup, then remove the container's cgroup.
+            Files.writeString(moveTo.resolve("cgroup.procs"), Integer.toString(c.pid()));
             Files.delete(memory);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

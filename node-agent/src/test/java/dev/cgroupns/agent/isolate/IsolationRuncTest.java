@@ -14,6 +14,7 @@ import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcFs;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.HostLayout;
 import dev.cgroupns.agent.testing.HostMountTable;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
 import dev.cgroupns.api.v1alpha1.MountState;
@@ -129,15 +130,48 @@ class IsolationRuncTest {
   }
 
   @Test
-  void runcDefaultContainerIsAlreadyIsolated() {
+  void runcDefaultContainerIsLeftAsItIsOnV1AndNarrowedOnV2() {
     DemoContainer c = runc.start(ContainerSpec.plain());
     List<String> before = cgroupMountsSeenInside(c);
 
-    assertThat(isolator.isolate(IsolationRequest.of(identity(c))).result())
-        .isEqualTo(Result.ALREADY_ISOLATED);
+    IsolationOutcome outcome = isolator.isolate(IsolationRequest.of(identity(c)));
 
-    assertThat(cgroupMountsSeenInside(c)).isEqualTo(before);
-    assertThat(store.recordFile(identity(c))).doesNotExist();
+    if (HostLayout.pureV2()) {
+      // Without a cgroup namespace runc mounts cgroup2 itself: the whole tree, read-only.
+      assertThat(before).singleElement().asString().startsWith("/sys/fs/cgroup / ");
+      assertThat(outcome.result()).isEqualTo(Result.ISOLATED);
+      assertSeesOnlyItsOwnSubtree(c, true);
+      assertThat(isolator.revert(identity(c), false).result()).isEqualTo(Result.REVERTED);
+      assertThat(cgroupMountsSeenInside(c)).isEqualTo(before);
+    } else {
+      // On v1 it binds the container's own cgroup of each hierarchy: nothing to narrow.
+      assertThat(outcome.result()).isEqualTo(Result.ALREADY_ISOLATED);
+      assertThat(cgroupMountsSeenInside(c)).isEqualTo(before);
+      assertThat(store.recordFile(identity(c))).doesNotExist();
+    }
+  }
+
+  /**
+   * A container that made cgroups below its own (as systemd in a container makes init.scope and its
+   * slices) still has them, and sees them, once narrowed.
+   */
+  @Test
+  void cgroupsAContainerMadeBelowItsOwnStayWholeAndVisible() {
+    DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs());
+    List<MountInfoEntry> mounts = cgroupMountEntriesInside(c);
+    for (MountInfoEntry mount : mounts) {
+      c.exec("mkdir", "-p", mount.mountPoint() + c.cgroupsPath() + "/init.scope/inner");
+    }
+
+    assertThat(isolator.isolate(IsolationRequest.of(identity(c))).result())
+        .isEqualTo(Result.ISOLATED);
+
+    assertSeesOnlyItsOwnSubtree(c, true);
+    for (MountInfoEntry mount : mounts) {
+      assertThat(listInside(c, mount.mountPoint() + "/init.scope"))
+          .as(mount.mountPoint() + "/init.scope inside")
+          .contains("inner", "cgroup.procs");
+    }
   }
 
   @Test
@@ -214,9 +248,11 @@ class IsolationRuncTest {
   }
 
   private static Path hostDirectory(MountInfoEntry mount, String cgroupPath) {
-    String name =
-        mount.isCgroupV2() ? "unified" : Path.of(mount.mountPoint()).getFileName().toString();
-    return Path.of("/sys/fs/cgroup", name, cgroupPath.substring(1));
+    Path hierarchy =
+        mount.isCgroupV2()
+            ? HostLayout.cgroup2MountPoint()
+            : Path.of("/sys/fs/cgroup").resolve(Path.of(mount.mountPoint()).getFileName());
+    return hierarchy.resolve(cgroupPath.substring(1));
   }
 
   private static List<String> listInside(DemoContainer c, String dir) {

@@ -19,6 +19,16 @@ public final class CommandRunner {
   private CommandRunner() {}
 
   public static String run(List<String> command) {
+    return run(command, TIMEOUT_SECONDS);
+  }
+
+  /** As {@link #run(List)}, with a timeout of its own (a download may need longer). */
+  public static String run(List<String> command, long timeoutSeconds) {
+    return runIn(null, command, timeoutSeconds);
+  }
+
+  /** As {@link #run(List, long)}, in working directory {@code dir} (null: this process's). */
+  public static String runIn(Path dir, List<String> command, long timeoutSeconds) {
     Path out = null;
     Path err = null;
     try {
@@ -27,13 +37,14 @@ public final class CommandRunner {
       err = Files.createTempFile("testbed-cmd", ".err");
       Process p =
           new ProcessBuilder(command)
+              .directory(dir == null ? null : dir.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
               .start();
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new CommandFailedException(command, -1, "timed out after " + TIMEOUT_SECONDS + " s");
+        throw new CommandFailedException(command, -1, "timed out after " + timeoutSeconds + " s");
       }
       String stdout = Files.readString(out, StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {

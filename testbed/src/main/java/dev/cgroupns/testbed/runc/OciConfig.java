@@ -3,6 +3,7 @@ package dev.cgroupns.testbed.runc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * Turns runc's default OCI config ({@code runc spec}) into a pod's container as a {@link
@@ -18,6 +19,21 @@ public final class OciConfig {
   /** A changed copy of {@code runcDefault}; the input is left as it was. */
   public static ObjectNode forContainer(
       JsonNode runcDefault, ContainerSpec spec, String cgroupsPath, String hostname) {
+    return forContainer(runcDefault, spec, cgroupsPath, hostname, List.of());
+  }
+
+  /**
+   * As {@link #forContainer(JsonNode, ContainerSpec, String, String)}, with {@code cgroup2Flags}
+   * (see {@link Cgroup2Flags}) added to the options of runc's own cgroupfs mount; runc hands
+   * options it does not know as flags to the filesystem, and ignores them on v1, where it makes a
+   * tmpfs.
+   */
+  public static ObjectNode forContainer(
+      JsonNode runcDefault,
+      ContainerSpec spec,
+      String cgroupsPath,
+      String hostname,
+      List<String> cgroup2Flags) {
     if (!cgroupsPath.matches("(/[A-Za-z0-9_.:-]+)+") || cgroupsPath.contains("/..")) {
       throw new IllegalArgumentException("bad cgroupsPath: " + cgroupsPath);
     }
@@ -33,7 +49,7 @@ public final class OciConfig {
       linux.put("rootfsPropagation", "rshared");
     }
     setCgroupNamespace((ArrayNode) linux.get("namespaces"), spec.cgroupNamespace());
-    setCgroupfsMount((ArrayNode) config.get("mounts"), spec);
+    setCgroupfsMount((ArrayNode) config.get("mounts"), spec, cgroup2Flags);
     return config;
   }
 
@@ -49,7 +65,8 @@ public final class OciConfig {
     }
   }
 
-  private static void setCgroupfsMount(ArrayNode mounts, ContainerSpec spec) {
+  private static void setCgroupfsMount(
+      ArrayNode mounts, ContainerSpec spec, List<String> cgroup2Flags) {
     for (int i = mounts.size() - 1; i >= 0; i--) {
       JsonNode mount = mounts.get(i);
       if (!CGROUPFS.equals(mount.path("destination").asText())) {
@@ -57,8 +74,11 @@ public final class OciConfig {
       }
       if (spec.hostCgroupfs()) {
         mounts.remove(i);
-      } else if (spec.writableCgroupMount()) {
-        ArrayNode options = (ArrayNode) mount.get("options");
+        continue;
+      }
+      ArrayNode options = (ArrayNode) mount.get("options");
+      cgroup2Flags.forEach(options::add);
+      if (spec.writableCgroupMount()) {
         for (int j = options.size() - 1; j >= 0; j--) {
           if (options.get(j).asText().equals("ro")) {
             options.remove(j);

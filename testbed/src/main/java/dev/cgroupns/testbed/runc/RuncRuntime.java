@@ -79,7 +79,8 @@ public final class RuncRuntime {
       JsonNode defaults = JSON.readTree(configFile.toFile());
       JSON.writerWithDefaultPrettyPrinter()
           .writeValue(
-              configFile.toFile(), OciConfig.forContainer(defaults, spec, cgroupsPath, name));
+              configFile.toFile(),
+              OciConfig.forContainer(defaults, spec, cgroupsPath, name, Cgroup2Flags.ofHost()));
       CommandRunner.run(runcCommand("run", "-d", "--bundle", bundle.toString(), name));
       int pid = JSON.readTree(CommandRunner.run(runcCommand("state", name))).path("pid").asInt();
       return new DemoContainer(name, containerId, podUid, cgroupsPath, pid, this);

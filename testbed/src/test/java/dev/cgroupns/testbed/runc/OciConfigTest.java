@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OciConfigTest {
@@ -90,5 +91,19 @@ class OciConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> OciConfig.forContainer(original, spec, "relative", "x"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theHostsCgroup2FlagsAreAddedToRuncsOwnCgroupMountOnly() throws Exception {
+    ObjectNode plain =
+        OciConfig.forContainer(
+            runcDefault(), ContainerSpec.plain(), CGROUPS_PATH, "c", List.of("nsdelegate"));
+    ObjectNode hostCgroupfs =
+        OciConfig.forContainer(
+            runcDefault(), ContainerSpec.privilegedPod(), CGROUPS_PATH, "c", List.of("nsdelegate"));
+
+    assertThat(plain.at("/mounts/1/options").toString())
+        .isEqualTo("[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\",\"nsdelegate\"]");
+    assertThat(hostCgroupfs.at("/mounts/1/options").toString()).isEqualTo("[\"rbind\",\"rw\"]");
   }
 }
