@@ -9,10 +9,12 @@ import dev.cgroupns.testbed.runc.CgroupRoot;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
 import dev.cgroupns.testbed.runc.LeftoverSweeper;
+import dev.cgroupns.testbed.runc.OciConfig;
 import dev.cgroupns.testbed.runc.RuncRuntime;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -59,6 +61,14 @@ public final class RuncFixture implements AutoCloseable {
    */
   public DemoContainer start(ContainerSpec spec, String podUid) {
     return runtime.start("cgns-" + randomHex(4), podUid, spec);
+  }
+
+  /**
+   * Runs an image archive's process to its end in a container of its own, the image's layers as its
+   * root filesystem, and returns its stdout (see {@link RuncRuntime#runImage}).
+   */
+  public String runImage(Path archive, List<String> args, OciConfig.ImageRole role) {
+    return runtime.runImage("img-" + randomHex(4), archive, args, role);
   }
 
   /** The container's init process as the agent identifies it (pid and start time). */

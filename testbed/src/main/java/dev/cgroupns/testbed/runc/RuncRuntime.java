@@ -2,6 +2,7 @@ package dev.cgroupns.testbed.runc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cgroupns.testbed.image.ImageArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,6 +89,42 @@ public final class RuncRuntime {
     }
   }
 
+  /**
+   * Runs an image archive's process to its end in a container of its own (runc run in the
+   * foreground, deleted when it exits) and returns its stdout; a non-zero exit throws with its
+   * output. The rootfs is the image's layers, unpacked: nothing of busybox or the host is in it.
+   *
+   * @param args in place of the image's Cmd, after its Entrypoint
+   */
+  public String runImage(String name, Path archive, List<String> args, OciConfig.ImageRole role) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("bad container name: " + name);
+    }
+    Path bundle = bundle(name);
+    try {
+      Files.createDirectories(stateDir);
+      Files.createDirectories(bundle);
+      ImageArchive image = ImageArchive.unpack(archive, bundle.resolve("rootfs"));
+      CommandRunner.run(List.of(runc, "spec", "--bundle", bundle.toString()));
+      Path configFile = bundle.resolve("config.json");
+      JsonNode defaults = JSON.readTree(configFile.toFile());
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(
+              configFile.toFile(),
+              OciConfig.forImage(
+                  defaults,
+                  image.config(),
+                  image.config().command(args),
+                  cgroups.path() + "/" + name,
+                  name,
+                  role,
+                  boundingCapabilities()));
+      return CommandRunner.run(runcCommand("run", "--bundle", bundle.toString(), name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The OCI bundle (config.json, rootfs) of the container with this name. */
   public Path bundle(String name) {
     return workDir.resolve("bundles").resolve(name);
@@ -169,6 +206,15 @@ public final class RuncRuntime {
     List<String> command = new ArrayList<>(List.of(runc, "--root", stateDir.toString()));
     command.addAll(List.of(args));
     return command;
+  }
+
+  private static long boundingCapabilities() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapBnd:")) {
+        return Long.parseUnsignedLong(line.substring("CapBnd:".length()).trim(), 16);
+      }
+    }
+    throw new IOException("no CapBnd line in /proc/self/status");
   }
 
   private static String randomContainerId() {
