@@ -135,7 +135,10 @@ public final class OciConfig {
     tmp.put("destination", "/tmp").put("type", "tmpfs").put("source", "tmpfs");
     tmp.putArray("options").add("nosuid").add("nodev").add("mode=1777").add("size=64m");
     if (role == ImageRole.NODE_AGENT) {
-      ObjectNode caps = (ObjectNode) process.get("capabilities");
+      ObjectNode caps =
+          process.get("capabilities") instanceof ObjectNode c
+              ? c
+              : process.putObject("capabilities");
       for (String set : List.of("bounding", "effective", "permitted")) {
         ArrayNode list = caps.putArray(set);
         capabilities(hostCapabilities).forEach(list::add);

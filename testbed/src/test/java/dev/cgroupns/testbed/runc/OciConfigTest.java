@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cgroupns.testbed.image.ImageArchive;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OciConfigTest {
@@ -90,5 +92,79 @@ class OciConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> OciConfig.forContainer(original, spec, "relative", "x"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static final ImageArchive.ImageConfig AGENT_IMAGE =
+      new ImageArchive.ImageConfig(
+          List.of("java", "-cp", "@/app/jib-classpath-file", "Main"),
+          List.of(),
+          List.of("PATH=/opt/java/openjdk/bin:/bin", "LANG=C.UTF-8"),
+          "65532:65532",
+          "");
+
+  @Test
+  void anImageRunsItsOwnProcessOnAReadOnlyRootWithAPrivateTmp() throws Exception {
+    ObjectNode config =
+        OciConfig.forImage(
+            runcDefault(),
+            AGENT_IMAGE,
+            AGENT_IMAGE.command(List.of("--help")),
+            CGROUPS_PATH,
+            "img-1",
+            OciConfig.ImageRole.WORKLOAD,
+            -1L);
+
+    assertThat(config.at("/process/args").toString())
+        .isEqualTo("[\"java\",\"-cp\",\"@/app/jib-classpath-file\",\"Main\",\"--help\"]");
+    assertThat(config.at("/process/env").toString()).contains("LANG=C.UTF-8");
+    assertThat(config.at("/process/user/uid").asInt()).isEqualTo(65532);
+    assertThat(config.at("/process/user/gid").asInt()).isEqualTo(65532);
+    assertThat(config.at("/process/cwd").asText()).isEqualTo("/");
+    assertThat(config.at("/root/readonly").asBoolean()).isTrue();
+    assertThat(config.get("mounts").findValuesAsText("destination")).contains("/tmp");
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type")).contains("pid");
+    assertThat(config.at("/process/capabilities").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void theNodeAgentRoleHasTheDaemonSetsRights() throws Exception {
+    long chownKillAndSysAdmin = 1L | 1L << 5 | 1L << 21;
+    ObjectNode config =
+        OciConfig.forImage(
+            runcDefault(),
+            AGENT_IMAGE,
+            AGENT_IMAGE.command(List.of()),
+            CGROUPS_PATH,
+            "img-2",
+            OciConfig.ImageRole.NODE_AGENT,
+            chownKillAndSysAdmin);
+
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type")).doesNotContain("pid");
+    assertThat(config.at("/process/capabilities/bounding").toString())
+        .isEqualTo("[\"CAP_CHOWN\",\"CAP_KILL\",\"CAP_SYS_ADMIN\"]");
+    assertThat(config.at("/process/capabilities/effective"))
+        .isEqualTo(config.at("/process/capabilities/bounding"));
+    JsonNode hostCgroupfs = config.get("mounts").get(config.get("mounts").size() - 1);
+    assertThat(hostCgroupfs.get("destination").asText()).isEqualTo("/host/sys/fs/cgroup");
+    assertThat(hostCgroupfs.get("source").asText()).isEqualTo("/sys/fs/cgroup");
+    assertThat(config.at("/linux/maskedPaths").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void anImageUserMustBeNumeric() {
+    ImageArchive.ImageConfig named =
+        new ImageArchive.ImageConfig(List.of("x"), List.of(), List.of(), "nonroot", "");
+    assertThatThrownBy(
+            () ->
+                OciConfig.forImage(
+                    runcDefault(),
+                    named,
+                    List.of("x"),
+                    CGROUPS_PATH,
+                    "i",
+                    OciConfig.ImageRole.WORKLOAD,
+                    0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nonroot");
   }
 }
