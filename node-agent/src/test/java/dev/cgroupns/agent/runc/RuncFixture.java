@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -69,6 +70,17 @@ public final class RuncFixture implements AutoCloseable {
    */
   public String runImage(Path archive, List<String> args, OciConfig.ImageRole role) {
     return runtime.runImage("img-" + randomHex(4), archive, args, role);
+  }
+
+  /**
+   * Starts an image archive's process detached, {@code env} added to the image's; {@link #close}
+   * deletes it with the rest. Returns the container's name.
+   */
+  public String startImage(
+      Path archive, List<String> args, Map<String, String> env, OciConfig.ImageRole role) {
+    String name = "img-" + randomHex(4);
+    runtime.startImage(name, archive, args, env, role);
+    return name;
   }
 
   /** The container's init process as the agent identifies it (pid and start time). */

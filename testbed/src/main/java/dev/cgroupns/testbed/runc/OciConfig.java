@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cgroupns.testbed.image.ImageArchive;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns runc's default OCI config ({@code runc spec}) into a pod's container as a {@link
@@ -48,7 +49,13 @@ public final class OciConfig {
      * masked), in the host's PID and cgroup namespaces, with the host's cgroupfs at
      * /host/sys/fs/cgroup.
      */
-    NODE_AGENT
+    NODE_AGENT,
+    /**
+     * As the operator's Deployment runs it: the image's own (non-root) user, no capabilities, no
+     * new privileges; on the host's network, which stands in for the cluster's, as on a node
+     * without kube-proxy that reaches the API on loopback.
+     */
+    OPERATOR_ON_HOST_NETWORK
   }
 
   /** Where the agent's DaemonSet mounts the host's cgroup hierarchies. */
@@ -101,9 +108,9 @@ public final class OciConfig {
 
   /**
    * A changed copy of {@code runcDefault} that runs {@code command} of an image unpacked into the
-   * bundle's rootfs: the image's environment, user and working directory, a read-only root
-   * filesystem with a private /tmp (the manifests' readOnlyRootFilesystem and tmp emptyDir), and
-   * the rights {@code role} gives.
+   * bundle's rootfs: the image's environment (then {@code extraEnv}, as a pod spec's env), user and
+   * working directory, a read-only root filesystem with a private /tmp (the manifests'
+   * readOnlyRootFilesystem and tmp emptyDir), and the rights {@code role} gives.
    *
    * @param hostCapabilities the bounding set of this process (CapBnd of /proc/self/status): a
    *     privileged container gets those, as runc cannot grant more than it holds
@@ -112,6 +119,7 @@ public final class OciConfig {
       JsonNode runcDefault,
       ImageArchive.ImageConfig image,
       List<String> command,
+      Map<String, String> extraEnv,
       String cgroupsPath,
       String hostname,
       ImageRole role,
@@ -122,6 +130,7 @@ public final class OciConfig {
     command.forEach(args::add);
     ArrayNode env = process.putArray("env");
     image.env().forEach(env::add);
+    extraEnv.forEach((k, v) -> env.add(k + "=" + v));
     process.put("cwd", image.workingDir().isEmpty() ? "/" : image.workingDir());
     ObjectNode user = process.putObject("user");
     String[] ids = image.user().isEmpty() ? new String[] {"0", "0"} : image.user().split(":");
@@ -134,6 +143,11 @@ public final class OciConfig {
     ObjectNode tmp = mounts.addObject();
     tmp.put("destination", "/tmp").put("type", "tmpfs").put("source", "tmpfs");
     tmp.putArray("options").add("nosuid").add("nodev").add("mode=1777").add("size=64m");
+    if (role == ImageRole.OPERATOR_ON_HOST_NETWORK) {
+      process.put("noNewPrivileges", true);
+      process.remove("capabilities");
+      removeNamespace((ArrayNode) ((ObjectNode) config.get("linux")).get("namespaces"), "network");
+    }
     if (role == ImageRole.NODE_AGENT) {
       ObjectNode caps =
           process.get("capabilities") instanceof ObjectNode c
@@ -146,17 +160,20 @@ public final class OciConfig {
       ObjectNode linux = (ObjectNode) config.get("linux");
       linux.remove("maskedPaths");
       linux.remove("readonlyPaths");
-      ArrayNode namespaces = (ArrayNode) linux.get("namespaces");
-      for (int i = namespaces.size() - 1; i >= 0; i--) {
-        if ("pid".equals(namespaces.get(i).path("type").asText())) {
-          namespaces.remove(i);
-        }
-      }
+      removeNamespace((ArrayNode) linux.get("namespaces"), "pid");
       ObjectNode cgroupfs = mounts.addObject();
       cgroupfs.put("destination", HOST_CGROUPFS_IN_AGENT).put("type", "bind");
       cgroupfs.put("source", CGROUPFS).putArray("options").add("rbind").add("rw");
     }
     return config;
+  }
+
+  private static void removeNamespace(ArrayNode namespaces, String type) {
+    for (int i = namespaces.size() - 1; i >= 0; i--) {
+      if (type.equals(namespaces.get(i).path("type").asText())) {
+        namespaces.remove(i);
+      }
+    }
   }
 
   /** The names of the capabilities whose bits are set in {@code mask}. */

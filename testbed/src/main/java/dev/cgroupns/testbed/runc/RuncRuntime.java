@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -97,6 +98,30 @@ public final class RuncRuntime {
    * @param args in place of the image's Cmd, after its Entrypoint
    */
   public String runImage(String name, Path archive, List<String> args, OciConfig.ImageRole role) {
+    Path bundle = imageBundle(name, archive, args, Map.of(), role);
+    return CommandRunner.run(runcCommand("run", "--bundle", bundle.toString(), name));
+  }
+
+  /**
+   * Starts an image archive's process detached, as {@link #runImage} would run it, with {@code env}
+   * added to the image's environment; {@link #delete} or {@link #deleteAll} ends it.
+   */
+  public void startImage(
+      String name,
+      Path archive,
+      List<String> args,
+      Map<String, String> env,
+      OciConfig.ImageRole role) {
+    Path bundle = imageBundle(name, archive, args, env, role);
+    CommandRunner.run(runcCommand("run", "-d", "--bundle", bundle.toString(), name));
+  }
+
+  private Path imageBundle(
+      String name,
+      Path archive,
+      List<String> args,
+      Map<String, String> env,
+      OciConfig.ImageRole role) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad container name: " + name);
     }
@@ -115,11 +140,12 @@ public final class RuncRuntime {
                   defaults,
                   image.config(),
                   image.config().command(args),
+                  env,
                   cgroups.path() + "/" + name,
                   name,
                   role,
                   boundingCapabilities()));
-      return CommandRunner.run(runcCommand("run", "--bundle", bundle.toString(), name));
+      return bundle;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

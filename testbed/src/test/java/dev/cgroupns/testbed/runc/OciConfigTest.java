@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cgroupns.testbed.image.ImageArchive;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OciConfigTest {
@@ -109,6 +110,7 @@ class OciConfigTest {
             runcDefault(),
             AGENT_IMAGE,
             AGENT_IMAGE.command(List.of("--help")),
+            Map.of("HEALTH_PORT", "8081"),
             CGROUPS_PATH,
             "img-1",
             OciConfig.ImageRole.WORKLOAD,
@@ -116,7 +118,8 @@ class OciConfigTest {
 
     assertThat(config.at("/process/args").toString())
         .isEqualTo("[\"java\",\"-cp\",\"@/app/jib-classpath-file\",\"Main\",\"--help\"]");
-    assertThat(config.at("/process/env").toString()).contains("LANG=C.UTF-8");
+    assertThat(config.at("/process/env").toString())
+        .isEqualTo("[\"PATH=/opt/java/openjdk/bin:/bin\",\"LANG=C.UTF-8\",\"HEALTH_PORT=8081\"]");
     assertThat(config.at("/process/user/uid").asInt()).isEqualTo(65532);
     assertThat(config.at("/process/user/gid").asInt()).isEqualTo(65532);
     assertThat(config.at("/process/cwd").asText()).isEqualTo("/");
@@ -134,6 +137,7 @@ class OciConfigTest {
             runcDefault(),
             AGENT_IMAGE,
             AGENT_IMAGE.command(List.of()),
+            Map.of(),
             CGROUPS_PATH,
             "img-2",
             OciConfig.ImageRole.NODE_AGENT,
@@ -160,11 +164,35 @@ class OciConfigTest {
                     runcDefault(),
                     named,
                     List.of("x"),
+                    Map.of(),
                     CGROUPS_PATH,
                     "i",
                     OciConfig.ImageRole.WORKLOAD,
                     0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nonroot");
+  }
+
+  @Test
+  void theOperatorRoleHasNoCapabilitiesAndTheHostsNetwork() throws Exception {
+    JsonNode withCaps =
+        ((ObjectNode) runcDefault())
+            .deepCopy()
+            .set("process", JSON.readTree("{\"capabilities\":{\"bounding\":[\"CAP_KILL\"]}}"));
+    ObjectNode config =
+        OciConfig.forImage(
+            withCaps,
+            AGENT_IMAGE,
+            List.of("x"),
+            Map.of(),
+            CGROUPS_PATH,
+            "op",
+            OciConfig.ImageRole.OPERATOR_ON_HOST_NETWORK,
+            -1L);
+
+    assertThat(config.at("/process/capabilities").isMissingNode()).isTrue();
+    assertThat(config.at("/process/noNewPrivileges").asBoolean()).isTrue();
+    assertThat(config.at("/process/user/uid").asInt()).isEqualTo(65532);
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type")).doesNotContain("network");
   }
 }
