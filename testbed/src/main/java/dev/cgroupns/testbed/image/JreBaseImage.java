@@ -83,12 +83,20 @@ public final class JreBaseImage {
       throw new IllegalArgumentException("usage: JreBaseImage <output.tar> <tag>");
     }
     long started = System.nanoTime();
-    Path out = Path.of(args[0]).toAbsolutePath();
+    Path out = Path.of(args[0]).toAbsolutePath().normalize();
+    String inputs = BaseImageRecipe.inputs(args[1]);
+    if (BaseImageRecipe.stillValid(out, inputs).isPresent()) {
+      System.out.printf(
+          "jre base image: %s (%s), %d MiB, kept: made from the same JDK, code and libraries%n",
+          out, args[1], Files.size(out) >> 20);
+      return;
+    }
     Path runtime = out.getParent().resolve(out.getFileName() + ".runtime");
     jlink(runtime);
-    Set<Path> libraries = SharedLibraries.neededBy(runtime);
-    libraries = withExtras(libraries);
+    Set<Path> libraries = withExtras(SharedLibraries.neededBy(runtime));
+    Files.deleteIfExists(BaseImageRecipe.fileFor(out));
     DockerArchive.write(out, args[1], layer(runtime, libraries), container());
+    Files.writeString(BaseImageRecipe.fileFor(out), BaseImageRecipe.of(inputs, libraries));
     System.out.printf(
         "jre base image: %s (%s), %d MiB, runtime %d MiB, %d libraries, built in %.1f s%n",
         out,
