@@ -38,8 +38,8 @@ public abstract class ChildJvm implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** A port free on the loopback address now, for the child's HTTP endpoint. */
-  protected static int freePort() {
+  /** A port free on the loopback address now, for a child's (or a container's) HTTP endpoint. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -48,7 +48,7 @@ public abstract class ChildJvm implements AutoCloseable {
   }
 
   /** GET on the child's endpoint; empty while it does not answer (not up yet, or gone). */
-  protected static Optional<HttpResponse<String>> get(int port, String path) {
+  public static Optional<HttpResponse<String>> get(int port, String path) {
     try {
       return Optional.of(
           HttpClient.newHttpClient()

@@ -9,10 +9,13 @@ import dev.cgroupns.testbed.runc.CgroupRoot;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
 import dev.cgroupns.testbed.runc.LeftoverSweeper;
+import dev.cgroupns.testbed.runc.OciConfig;
 import dev.cgroupns.testbed.runc.RuncRuntime;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -59,6 +62,25 @@ public final class RuncFixture implements AutoCloseable {
    */
   public DemoContainer start(ContainerSpec spec, String podUid) {
     return runtime.start("cgns-" + randomHex(4), podUid, spec);
+  }
+
+  /**
+   * Runs an image archive's process to its end in a container of its own, the image's layers as its
+   * root filesystem, and returns its stdout (see {@link RuncRuntime#runImage}).
+   */
+  public String runImage(Path archive, List<String> args, OciConfig.ImageRole role) {
+    return runtime.runImage("img-" + randomHex(4), archive, args, role);
+  }
+
+  /**
+   * Starts an image archive's process detached, {@code env} added to the image's; {@link #close}
+   * deletes it with the rest. Returns the container's name.
+   */
+  public String startImage(
+      Path archive, List<String> args, Map<String, String> env, OciConfig.ImageRole role) {
+    String name = "img-" + randomHex(4);
+    runtime.startImage(name, archive, args, env, role);
+    return name;
   }
 
   /** The container's init process as the agent identifies it (pid and start time). */

@@ -2,6 +2,7 @@ package dev.cgroupns.testbed.runc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cgroupns.testbed.image.ImageArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -84,6 +86,67 @@ public final class RuncRuntime {
       CommandRunner.run(runcCommand("run", "-d", "--bundle", bundle.toString(), name));
       int pid = JSON.readTree(CommandRunner.run(runcCommand("state", name))).path("pid").asInt();
       return new DemoContainer(name, containerId, podUid, cgroupsPath, pid, this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Runs an image archive's process to its end in a container of its own (runc run in the
+   * foreground, deleted when it exits) and returns its stdout; a non-zero exit throws with its
+   * output. The rootfs is the image's layers, unpacked: nothing of busybox or the host is in it.
+   *
+   * @param args in place of the image's Cmd, after its Entrypoint
+   */
+  public String runImage(String name, Path archive, List<String> args, OciConfig.ImageRole role) {
+    Path bundle = imageBundle(name, archive, args, Map.of(), role);
+    return CommandRunner.run(runcCommand("run", "--bundle", bundle.toString(), name));
+  }
+
+  /**
+   * Starts an image archive's process detached, as {@link #runImage} would run it, with {@code env}
+   * added to the image's environment; {@link #delete} or {@link #deleteAll} ends it.
+   */
+  public void startImage(
+      String name,
+      Path archive,
+      List<String> args,
+      Map<String, String> env,
+      OciConfig.ImageRole role) {
+    Path bundle = imageBundle(name, archive, args, env, role);
+    CommandRunner.run(runcCommand("run", "-d", "--bundle", bundle.toString(), name));
+  }
+
+  private Path imageBundle(
+      String name,
+      Path archive,
+      List<String> args,
+      Map<String, String> env,
+      OciConfig.ImageRole role) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("bad container name: " + name);
+    }
+    Path bundle = bundle(name);
+    try {
+      Files.createDirectories(stateDir);
+      Files.createDirectories(bundle);
+      ImageArchive image = ImageArchive.unpack(archive, bundle.resolve("rootfs"));
+      CommandRunner.run(List.of(runc, "spec", "--bundle", bundle.toString()));
+      Path configFile = bundle.resolve("config.json");
+      JsonNode defaults = JSON.readTree(configFile.toFile());
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(
+              configFile.toFile(),
+              OciConfig.forImage(
+                  defaults,
+                  image.config(),
+                  image.config().command(args),
+                  env,
+                  cgroups.path() + "/" + name,
+                  name,
+                  role,
+                  boundingCapabilities()));
+      return bundle;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -170,6 +233,15 @@ public final class RuncRuntime {
     List<String> command = new ArrayList<>(List.of(runc, "--root", stateDir.toString()));
     command.addAll(List.of(args));
     return command;
+  }
+
+  private static long boundingCapabilities() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapBnd:")) {
+        return Long.parseUnsignedLong(line.substring("CapBnd:".length()).trim(), 16);
+      }
+    }
+    throw new IOException("no CapBnd line in /proc/self/status");
   }
 
   private static String randomContainerId() {

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cgroupns.testbed.image.ImageArchive;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OciConfigTest {
@@ -105,5 +107,106 @@ class OciConfigTest {
     assertThat(plain.at("/mounts/1/options").toString())
         .isEqualTo("[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\",\"nsdelegate\"]");
     assertThat(hostCgroupfs.at("/mounts/1/options").toString()).isEqualTo("[\"rbind\",\"rw\"]");
+  }
+
+  private static final ImageArchive.ImageConfig AGENT_IMAGE =
+      new ImageArchive.ImageConfig(
+          List.of("java", "-cp", "@/app/jib-classpath-file", "Main"),
+          List.of(),
+          List.of("PATH=/opt/java/openjdk/bin:/bin", "LANG=C.UTF-8"),
+          "65532:65532",
+          "");
+
+  @Test
+  void anImageRunsItsOwnProcessOnAReadOnlyRootWithAPrivateTmp() throws Exception {
+    ObjectNode config =
+        OciConfig.forImage(
+            runcDefault(),
+            AGENT_IMAGE,
+            AGENT_IMAGE.command(List.of("--help")),
+            Map.of("HEALTH_PORT", "8081"),
+            CGROUPS_PATH,
+            "img-1",
+            OciConfig.ImageRole.WORKLOAD,
+            -1L);
+
+    assertThat(config.at("/process/args").toString())
+        .isEqualTo("[\"java\",\"-cp\",\"@/app/jib-classpath-file\",\"Main\",\"--help\"]");
+    assertThat(config.at("/process/env").toString())
+        .isEqualTo("[\"PATH=/opt/java/openjdk/bin:/bin\",\"LANG=C.UTF-8\",\"HEALTH_PORT=8081\"]");
+    assertThat(config.at("/process/user/uid").asInt()).isEqualTo(65532);
+    assertThat(config.at("/process/user/gid").asInt()).isEqualTo(65532);
+    assertThat(config.at("/process/cwd").asText()).isEqualTo("/");
+    assertThat(config.at("/root/readonly").asBoolean()).isTrue();
+    assertThat(config.get("mounts").findValuesAsText("destination")).contains("/tmp");
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type")).contains("pid");
+    assertThat(config.at("/process/capabilities").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void theNodeAgentRoleHasTheDaemonSetsRights() throws Exception {
+    long chownKillAndSysAdmin = 1L | 1L << 5 | 1L << 21;
+    ObjectNode config =
+        OciConfig.forImage(
+            runcDefault(),
+            AGENT_IMAGE,
+            AGENT_IMAGE.command(List.of()),
+            Map.of(),
+            CGROUPS_PATH,
+            "img-2",
+            OciConfig.ImageRole.NODE_AGENT,
+            chownKillAndSysAdmin);
+
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type")).doesNotContain("pid");
+    assertThat(config.at("/process/capabilities/bounding").toString())
+        .isEqualTo("[\"CAP_CHOWN\",\"CAP_KILL\",\"CAP_SYS_ADMIN\"]");
+    assertThat(config.at("/process/capabilities/effective"))
+        .isEqualTo(config.at("/process/capabilities/bounding"));
+    JsonNode hostCgroupfs = config.get("mounts").get(config.get("mounts").size() - 1);
+    assertThat(hostCgroupfs.get("destination").asText()).isEqualTo("/host/sys/fs/cgroup");
+    assertThat(hostCgroupfs.get("source").asText()).isEqualTo("/sys/fs/cgroup");
+    assertThat(config.at("/linux/maskedPaths").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void anImageUserMustBeNumeric() {
+    ImageArchive.ImageConfig named =
+        new ImageArchive.ImageConfig(List.of("x"), List.of(), List.of(), "nonroot", "");
+    assertThatThrownBy(
+            () ->
+                OciConfig.forImage(
+                    runcDefault(),
+                    named,
+                    List.of("x"),
+                    Map.of(),
+                    CGROUPS_PATH,
+                    "i",
+                    OciConfig.ImageRole.WORKLOAD,
+                    0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nonroot");
+  }
+
+  @Test
+  void theOperatorRoleHasNoCapabilitiesAndTheHostsNetwork() throws Exception {
+    JsonNode withCaps =
+        ((ObjectNode) runcDefault())
+            .deepCopy()
+            .set("process", JSON.readTree("{\"capabilities\":{\"bounding\":[\"CAP_KILL\"]}}"));
+    ObjectNode config =
+        OciConfig.forImage(
+            withCaps,
+            AGENT_IMAGE,
+            List.of("x"),
+            Map.of(),
+            CGROUPS_PATH,
+            "op",
+            OciConfig.ImageRole.OPERATOR_ON_HOST_NETWORK,
+            -1L);
+
+    assertThat(config.at("/process/capabilities").isMissingNode()).isTrue();
+    assertThat(config.at("/process/noNewPrivileges").asBoolean()).isTrue();
+    assertThat(config.at("/process/user/uid").asInt()).isEqualTo(65532);
+    assertThat(config.at("/linux/namespaces").findValuesAsText("type")).doesNotContain("network");
   }
 }
