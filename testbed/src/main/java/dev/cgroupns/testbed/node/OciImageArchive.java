@@ -1,6 +1,7 @@
 package dev.cgroupns.testbed.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cgroupns.testbed.image.TarWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
