@@ -1,5 +1,6 @@
 package dev.cgroupns.operator.targets;
 
+import dev.cgroupns.api.selection.PodSelectorMatcher;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
