@@ -2,38 +2,53 @@ package dev.cgroupns.agent.daemon.nri;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cgroupns.agent.daemon.nri.CreationDecision.Kind;
-import dev.cgroupns.agent.daemon.targets.Protection;
+import dev.cgroupns.agent.daemon.DaemonConfig;
+import dev.cgroupns.agent.daemon.NodeAgentDaemon;
+import dev.cgroupns.agent.daemon.RunCommand;
+import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
+import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
+import dev.cgroupns.api.v1alpha1.ContainerResult;
 import dev.cgroupns.api.v1alpha1.HostCgroupfsPolicy;
+import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.PodSelector;
+import dev.cgroupns.api.v1alpha1.PodTarget;
 import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.TestClusters;
+import dev.cgroupns.testbed.kube.CrdInstaller;
 import dev.cgroupns.testbed.node.BusyboxImage;
 import dev.cgroupns.testbed.node.RealNode;
 import dev.cgroupns.testbed.node.TestNodes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * On a real node (containerd 2.2 and runc against the local control plane), the agent's plugin on
- * containerd's NRI socket isolates selected containers as they are created: their first instruction
- * already reads ":/" for every hierarchy, their cgroupfs is rooted at their own cgroup and
- * read-only, for a plain, a privileged and an included hostPath pod alike, while an unselected pod
- * is created as the runtime makes it.
+ * On a real node (containerd 2.2 and runc against the local control plane), the agent as {@code
+ * node-agent run} wires it, with containerd's NRI socket, isolates selected containers as they are
+ * created: their first instruction already reads ":/" for every hierarchy, their cgroupfs is rooted
+ * at their own cgroup and read-only, for a plain, a privileged and an included hostPath pod alike,
+ * without any remount, and the status says {@code isolatedBy: AtCreation}. An unselected pod is
+ * created as the runtime makes it.
  */
 class AtCreationRealNodeTest {
   /** Pods that a node object selects, and one that none does. */
@@ -45,33 +60,68 @@ class AtCreationRealNodeTest {
   private static final int EXTRA = 16;
 
   @Test
-  void selectedContainersAreBornIsolatedAndOthersAreLeftAlone() {
+  void selectedContainersAreBornIsolatedAndOthersAreLeftAlone(@TempDir Path state)
+      throws Exception {
     RealNode node = TestNodes.start();
-    List<CgroupIsolationNode> objects = new CopyOnWriteArrayList<>();
-    AtCreationLedger ledger = new AtCreationLedger();
-    List<Duration> answers = Collections.synchronizedList(new ArrayList<>());
-    Map<Kind, Integer> kinds = new ConcurrentHashMap<>();
-    IsolationPlugin plugin =
-        new IsolationPlugin(
-            new CreationDecision(node.name(), new Protection(null, null)),
-            () -> objects,
-            ledger,
-            (kind, took) -> {
-              answers.add(took);
-              kinds.merge(kind, 1, Integer::sum);
-            });
-    List<Boolean> states = new CopyOnWriteArrayList<>();
-    NriPluginRunner runner =
-        new NriPluginRunner(
-            node.layout().nriSocket(), "10", plugin, (connected, why) -> states.add(connected));
+    NodeAgentDaemon daemon = null;
     try {
       LocalControlPlane plane = TestClusters.controlPlane();
+      KubernetesClient client = plane.adminClient();
+      new CrdInstaller(client).install(TestClusters.checkout().resolve("crds"));
       Kubectl kubectl = Kubectl.admin(plane);
       String namespace = plane.newNamespace("at-creation");
-      objects.add(object(namespace, "by-app", node.name(), "x", HostCgroupfsPolicy.Skip));
-      objects.add(object(namespace, "host-readers", node.name(), "h", HostCgroupfsPolicy.Include));
-      runner.start();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(runner::connected);
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
+      DaemonConfig config =
+          new DaemonConfig(
+              node.name(),
+              null,
+              null,
+              defaults.procRoot(),
+              defaults.cgroupRoot(),
+              state,
+              0,
+              defaults.resyncInterval(),
+              defaults.heartbeat(),
+              defaults.batchDelay(),
+              defaults.parallelism(),
+              defaults.writeRetry(),
+              defaults.shutdownTimeout());
+      daemon =
+          RunCommand.wire(
+              config,
+              client,
+              KernelContainerEngine.create(
+                  config.procRoot(),
+                  config.cgroupRoot(),
+                  state,
+                  (int) ProcessHandle.current().pid()),
+              registry,
+              Clock.systemUTC(),
+              new NriSettings(node.layout().nriSocket(), "10"));
+      daemon.start();
+      NodeAgentDaemon running = daemon;
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(running::ready);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> registry.get("cgroupns.agent.nri.connected").gauge().value() == 1);
+
+      long passes = running.completedPasses();
+      List<CgroupIsolationNode> objects =
+          List.of(
+              object(namespace, "by-app", node.name(), "x", HostCgroupfsPolicy.Skip),
+              object(namespace, "host-readers", node.name(), "h", HostCgroupfsPolicy.Include));
+      for (CgroupIsolationNode object : objects) {
+        // Retried: the CRDs may take a moment to be served.
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(() -> client.resource(object).create() != null);
+      }
+      // One pass over each: the agent's cache holds both before any pod is created.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> running.completedPasses() >= passes + objects.size());
 
       Kubectl.Result apply =
           kubectl.runWithInput(podsYaml(node.name()), "apply", "-n", namespace, "-f", "-");
@@ -85,6 +135,21 @@ class AtCreationRealNodeTest {
           .atMost(Duration.ofMinutes(4))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> all.stream().allMatch(p -> ready(plane, namespace, p)));
+
+      // What the operator does once the pods exist: list them in their objects.
+      listPods(client, namespace, "by-app", List.of("plain", "privileged"));
+      listPods(client, namespace, "host-readers", List.of("host-cgroupfs"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () ->
+                  assertThat(results(client, namespace))
+                      .extracting(r -> r.pod + " " + r.phase + " " + r.isolatedBy)
+                      .containsExactlyInAnyOrder(
+                          "plain Isolated AtCreation",
+                          "privileged Isolated AtCreation",
+                          "host-cgroupfs Isolated AtCreation"));
 
       for (String name : SELECTED) {
         // The first instruction's output: no window in which it saw its host path.
@@ -104,6 +169,7 @@ class AtCreationRealNodeTest {
                   .filter(m -> m.mountPoint().startsWith(mountPoint + "/"))
                   .toList();
           assertThat(under).as(name + " " + mountPoint).isNotEmpty();
+          // Rooted at /: the runtime's own mounts in the new namespace, never remounted.
           assertThat(under).as(name).allMatch(m -> m.root().equals("/"), "rooted at /");
           assertThat(under).as(name).allMatch(MountInfoEntry::readOnly, "read-only");
           Kubectl.Result write =
@@ -112,47 +178,99 @@ class AtCreationRealNodeTest {
           assertThat(write.ok()).as(name + " writes " + mountPoint).isFalse();
           assertThat(write.err()).contains("Read-only file system");
         }
-        String containerId = containerId(plane, namespace, name);
-        assertThat(ledger.find(containerId)).as(name).isPresent();
       }
 
-      Pod unselected = plane.adminClient().pods().inNamespace(namespace).withName(UNSELECTED).get();
+      Pod unselected = client.pods().inNamespace(namespace).withName(UNSELECTED).get();
       assertThat(logs(kubectl, namespace, UNSELECTED))
           .contains("pod" + unselected.getMetadata().getUid());
-      assertThat(ledger.find(containerId(plane, namespace, UNSELECTED))).isEmpty();
-      assertThat(kinds.get(Kind.ADJUST)).isEqualTo(SELECTED.size() + EXTRA);
+      assertThat(creations(registry, "adjust")).isEqualTo(SELECTED.size() + EXTRA);
+      assertThat(creations(registry, "leave")).isGreaterThanOrEqualTo(1);
 
-      print(answers);
+      print(registry.get("cgroupns.agent.nri.answer").timer());
       Kubectl.Result delete =
           kubectl.run("delete", "pods", "--all", "-n", namespace, "--wait=true");
       assertThat(delete.ok()).as(delete.toString()).isTrue();
     } finally {
-      runner.close();
+      if (daemon != null) {
+        daemon.close();
+      }
       node.close();
     }
-    assertThat(states).startsWith(true);
   }
 
-  private static void print(List<Duration> answers) {
-    List<Long> micros = answers.stream().map(d -> d.toNanos() / 1000).sorted().toList();
-    System.out.printf(
-        "CreateContainer answered by the plugin (from request decoded to answer), %d containers:"
-            + " p50 %d us, p99 %d us, max %d us%n",
-        micros.size(),
-        micros.get(micros.size() / 2),
-        micros.get(Math.min(micros.size() - 1, (int) Math.ceil(micros.size() * 0.99) - 1)),
-        micros.get(micros.size() - 1));
+  private static List<ContainerResult> results(KubernetesClient client, String namespace) {
+    List<ContainerResult> results = new ArrayList<>();
+    for (CgroupIsolationNode object :
+        client.resources(CgroupIsolationNode.class).inNamespace(namespace).list().getItems()) {
+      if (object.getStatus() != null) {
+        results.addAll(object.getStatus().containers);
+      }
+    }
+    return results;
+  }
+
+  private static double creations(PrometheusMeterRegistry registry, String decision) {
+    return registry.get("cgroupns.agent.nri.creations").tag("decision", decision).counter().count();
+  }
+
+  private static void listPods(
+      KubernetesClient client, String namespace, String object, List<String> pods) {
+    List<PodTarget> targets =
+        pods.stream()
+            .map(
+                name ->
+                    new PodTarget(
+                        name,
+                        client
+                            .pods()
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get()
+                            .getMetadata()
+                            .getUid()))
+            .toList();
+    client
+        .resources(CgroupIsolationNode.class)
+        .inNamespace(namespace)
+        .withName(object)
+        .edit(
+            o -> {
+              o.getSpec().pods = new ArrayList<>(targets);
+              return o;
+            });
+  }
+
+  /** The plugin's own time per request; the runtime's round trip adds the socket's hops. */
+  private static void print(Timer answers) {
+    HistogramSnapshot snapshot = answers.takeSnapshot();
+    StringBuilder line =
+        new StringBuilder(
+            "CreateContainer answered by the agent's plugin (request decoded to answer), "
+                + snapshot.count()
+                + " containers:");
+    for (ValueAtPercentile p : snapshot.percentileValues()) {
+      line.append(
+          String.format(" p%.0f %.2f ms", p.percentile() * 100, p.value(TimeUnit.MILLISECONDS)));
+    }
+    line.append(String.format(", max %.2f ms", snapshot.max(TimeUnit.MILLISECONDS)));
+    System.out.println(line);
   }
 
   private static CgroupIsolationNode object(
       String namespace, String name, String node, String app, HostCgroupfsPolicy hostCgroupfs) {
     CgroupIsolationNode object = new CgroupIsolationNode();
-    object.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(namespace)
+            .withName(name)
+            .withLabels(Map.of(ApiGroup.NODE_LABEL, LabelValues.ofName(node)))
+            .build());
     CgroupIsolationNodeSpec spec = new CgroupIsolationNodeSpec();
     spec.nodeName = node;
     spec.isolationName = name;
     spec.podSelector = new PodSelector(Map.of("app", app), null);
     spec.hostCgroupfsPods = hostCgroupfs;
+    spec.pods = new ArrayList<>();
     object.setSpec(spec);
     return object;
   }
@@ -168,15 +286,6 @@ class AtCreationRealNodeTest {
     Kubectl.Result result = kubectl.run("logs", "-n=" + namespace, pod);
     assertThat(result.ok()).as(result.toString()).isTrue();
     return result.out();
-  }
-
-  private static String containerId(LocalControlPlane plane, String namespace, String name) {
-    Pod pod = plane.adminClient().pods().inNamespace(namespace).withName(name).get();
-    return pod.getStatus()
-        .getContainerStatuses()
-        .get(0)
-        .getContainerID()
-        .replace("containerd://", "");
   }
 
   private static boolean ready(LocalControlPlane plane, String namespace, String name) {
