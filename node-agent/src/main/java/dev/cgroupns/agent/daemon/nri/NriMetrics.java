@@ -12,12 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The plugin's meters: whether it is registered with the runtime (0 says the agent isolates by
- * remounting only), its answers by decision, and how long it takes to answer.
+ * remounting only), how often it registered, its answers by decision, and how long it takes to
+ * answer.
  */
 public final class NriMetrics implements IsolationPlugin.Listener, NriPluginRunner.StateListener {
   private final AtomicInteger connected = new AtomicInteger();
   private final Map<Kind, Counter> answers = new EnumMap<>(Kind.class);
   private final Timer answerTime;
+  private final Counter registrations;
 
   public NriMetrics(MeterRegistry registry) {
     Gauge.builder("cgroupns.agent.nri.connected", connected, AtomicInteger::get)
@@ -31,6 +33,10 @@ public final class NriMetrics implements IsolationPlugin.Listener, NriPluginRunn
               .tag("decision", kind.name().toLowerCase(java.util.Locale.ROOT))
               .register(registry));
     }
+    registrations =
+        Counter.builder("cgroupns.agent.nri.registrations")
+            .description("Times the plugin registered with the runtime (again after its restarts)")
+            .register(registry);
     answerTime =
         Timer.builder("cgroupns.agent.nri.answer")
             .description("From a CreateContainer request to the plugin's answer")
@@ -47,6 +53,9 @@ public final class NriMetrics implements IsolationPlugin.Listener, NriPluginRunn
   @Override
   public void changed(boolean isConnected, String why) {
     connected.set(isConnected ? 1 : 0);
+    if (isConnected) {
+      registrations.increment();
+    }
   }
 
   public double answerCount(Kind kind) {

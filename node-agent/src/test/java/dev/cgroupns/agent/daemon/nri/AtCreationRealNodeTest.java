@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * created: their first instruction already reads ":/" for every hierarchy, their cgroupfs is rooted
  * at their own cgroup and read-only, for a plain, a privileged and an included hostPath pod alike,
  * without any remount, and the status says {@code isolatedBy: AtCreation}. An unselected pod is
- * created as the runtime makes it.
+ * created as the runtime makes it. After containerd restarts, the plugin registers again.
  */
 class AtCreationRealNodeTest {
   /** Pods that a node object selects, and one that none does. */
@@ -187,6 +187,24 @@ class AtCreationRealNodeTest {
       assertThat(creations(registry, "leave")).isGreaterThanOrEqualTo(1);
 
       print(registry.get("cgroupns.agent.nri.answer").timer());
+
+      // The runtime restarts (an upgrade): the plugin registers again, and a pod created after
+      // that is isolated at creation too.
+      node.restartContainerd();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> registry.get("cgroupns.agent.nri.registrations").counter().count() == 2);
+      Kubectl.Result later =
+          kubectl.runWithInput(
+              pod("after-restart", node.name(), "x", "plain"), "apply", "-n", namespace, "-f", "-");
+      assertThat(later.ok()).as(later.toString()).isTrue();
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> ready(plane, namespace, "after-restart"));
+      assertThat(logs(kubectl, namespace, "after-restart").lines().toList())
+          .isNotEmpty()
+          .allMatch(l -> l.endsWith(":/"));
       Kubectl.Result delete =
           kubectl.run("delete", "pods", "--all", "-n", namespace, "--wait=true");
       assertThat(delete.ok()).as(delete.toString()).isTrue();
