@@ -261,8 +261,12 @@ public final class RunCommand implements Callable<Integer> {
             engineThreads,
             events,
             containerId -> ledger.find(containerId).isPresent());
-    return new NodeAgentDaemon(
-        config, engine, watches, reconciler, engineThreads, events, registry, nriRunner);
+    NodeAgentDaemon daemon =
+        new NodeAgentDaemon(
+            config, engine, watches, reconciler, engineThreads, events, registry, nriRunner);
+    // Containers the runtime says were isolated at creation: verify (and so report) them again.
+    ledger.onRestore(() -> daemon.requestAll(true));
+    return daemon;
   }
 
   /** Where a pass's engine calls run, {@code parallelism} at a time. */

@@ -15,6 +15,7 @@ public final class AtCreationLedger {
   static final int MAX_ENTRIES = 20_000;
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private volatile Runnable onRestore = () -> {};
 
   /**
    * @param readOnly the access its cgroupfs mounts were given
@@ -25,6 +26,18 @@ public final class AtCreationLedger {
     if (entries.size() < MAX_ENTRIES || entries.containsKey(containerId)) {
       entries.put(containerId, entry);
     }
+  }
+
+  /**
+   * Tells {@code listener} when entries came back from the runtime (after the agent restarted):
+   * results computed before then reported those containers as merely private.
+   */
+  public void onRestore(Runnable listener) {
+    onRestore = listener;
+  }
+
+  void restored() {
+    onRestore.run();
   }
 
   void removed(String containerId) {

@@ -7,11 +7,16 @@ import dev.cgroupns.nri.EventMask;
 import dev.cgroupns.nri.Plugin;
 import dev.cgroupns.nri.api.ConfigureRequest;
 import dev.cgroupns.nri.api.Container;
+import dev.cgroupns.nri.api.ContainerUpdate;
 import dev.cgroupns.nri.api.CreateContainerResponse;
 import dev.cgroupns.nri.api.Event;
 import dev.cgroupns.nri.api.PodSandbox;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +123,35 @@ public final class IsolationPlugin implements Plugin {
     }
     listener.answered(kind, Duration.ofNanos(System.nanoTime() - start));
     return response;
+  }
+
+  /**
+   * The runtime's containers when the plugin (re)registers: those it marked at their creation go
+   * back into the ledger, so a restarted agent still reports them as isolated at creation.
+   */
+  @Override
+  public List<ContainerUpdate> synchronize(List<PodSandbox> pods, List<Container> containers) {
+    Map<String, String> podUids = new HashMap<>();
+    pods.forEach(p -> podUids.put(p.getId(), p.getUid()));
+    int marked = 0;
+    for (Container container : containers) {
+      Optional<Boolean> readOnly = NriMessages.markedReadOnly(container);
+      if (readOnly.isPresent()) {
+        ledger.adjusted(
+            container.getId(),
+            new AtCreationLedger.Entry(
+                podUids.get(container.getPodSandboxId()), container.getName(), readOnly.get()));
+        marked++;
+      }
+    }
+    LOG.info(
+        "the runtime runs {} containers, {} of them isolated at creation by this plugin",
+        containers.size(),
+        marked);
+    if (marked > 0) {
+      ledger.restored();
+    }
+    return List.of();
   }
 
   @Override

@@ -71,40 +71,8 @@ class AtCreationRealNodeTest {
       Kubectl kubectl = Kubectl.admin(plane);
       String namespace = plane.newNamespace("at-creation");
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
-      DaemonConfig config =
-          new DaemonConfig(
-              node.name(),
-              null,
-              null,
-              defaults.procRoot(),
-              defaults.cgroupRoot(),
-              state,
-              0,
-              defaults.resyncInterval(),
-              defaults.heartbeat(),
-              defaults.batchDelay(),
-              defaults.parallelism(),
-              defaults.writeRetry(),
-              defaults.shutdownTimeout());
-      daemon =
-          RunCommand.wire(
-              config,
-              client,
-              KernelContainerEngine.create(
-                  config.procRoot(),
-                  config.cgroupRoot(),
-                  state,
-                  (int) ProcessHandle.current().pid()),
-              registry,
-              Clock.systemUTC(),
-              new NriSettings(node.layout().nriSocket(), "10"));
-      daemon.start();
+      daemon = startAgent(node, client, state, registry);
       NodeAgentDaemon running = daemon;
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(running::ready);
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> registry.get("cgroupns.agent.nri.connected").gauge().value() == 1);
 
       long passes = running.completedPasses();
       List<CgroupIsolationNode> objects =
@@ -205,6 +173,23 @@ class AtCreationRealNodeTest {
       assertThat(logs(kubectl, namespace, "after-restart").lines().toList())
           .isNotEmpty()
           .allMatch(l -> l.endsWith(":/"));
+
+      // The agent restarts (an upgrade): the runtime's Synchronize hands back the containers it
+      // marked, so its first passes still report them as isolated at creation.
+      daemon.close();
+      daemon = null;
+      PrometheusMeterRegistry again = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      daemon = startAgent(node, client, state, again);
+      NodeAgentDaemon restarted = daemon;
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> restarted.completedPasses() >= objects.size());
+      assertThat(results(client, namespace))
+          .extracting(r -> r.pod + " " + r.phase + " " + r.isolatedBy)
+          .containsExactlyInAnyOrder(
+              "plain Isolated AtCreation",
+              "privileged Isolated AtCreation",
+              "host-cgroupfs Isolated AtCreation");
       Kubectl.Result delete =
           kubectl.run("delete", "pods", "--all", "-n", namespace, "--wait=true");
       assertThat(delete.ok()).as(delete.toString()).isTrue();
@@ -214,6 +199,48 @@ class AtCreationRealNodeTest {
       }
       node.close();
     }
+  }
+
+  /** The agent as {@code node-agent run} wires it, on the node's NRI socket; started, ready. */
+  private static NodeAgentDaemon startAgent(
+      RealNode node, KubernetesClient client, Path state, PrometheusMeterRegistry registry)
+      throws Exception {
+    DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
+    DaemonConfig config =
+        new DaemonConfig(
+            node.name(),
+            null,
+            null,
+            defaults.procRoot(),
+            defaults.cgroupRoot(),
+            state,
+            0,
+            defaults.resyncInterval(),
+            defaults.heartbeat(),
+            defaults.batchDelay(),
+            defaults.parallelism(),
+            defaults.writeRetry(),
+            defaults.shutdownTimeout());
+    NodeAgentDaemon daemon =
+        RunCommand.wire(
+            config,
+            client,
+            KernelContainerEngine.create(
+                config.procRoot(), config.cgroupRoot(), state, (int) ProcessHandle.current().pid()),
+            registry,
+            Clock.systemUTC(),
+            new NriSettings(node.layout().nriSocket(), "10"));
+    daemon.start();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(daemon::ready);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> registry.get("cgroupns.agent.nri.connected").gauge().value() == 1);
+    } catch (RuntimeException e) {
+      daemon.close();
+      throw e;
+    }
+    return daemon;
   }
 
   private static List<ContainerResult> results(KubernetesClient client, String namespace) {

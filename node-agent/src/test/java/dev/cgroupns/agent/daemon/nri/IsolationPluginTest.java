@@ -55,8 +55,29 @@ class IsolationPluginTest {
         .containsExactly(Removals.marked("/sys/fs/cgroup"), "/sys/fs/cgroup");
     assertThat(adjust.getMounts(1).getOptionsList()).containsExactly("nosuid", "ro");
     assertThat(adjust.getMounts(1).getType()).isEqualTo("cgroup");
+    assertThat(adjust.getAnnotationsMap())
+        .containsExactly(Map.entry("cgroupns.dev/isolated-at-creation", "read-only"));
     assertThat(ledger.find(ID)).contains(new AtCreationLedger.Entry(POD.getUid(), "app", true));
     assertThat(answers).containsExactly(Kind.ADJUST);
+  }
+
+  @Test
+  void aRestartedAgentFindsTheContainersItMarkedWhenTheRuntimeSynchronizes() throws Exception {
+    PodSandbox pod = POD.toBuilder().setId("sandbox-1").build();
+    Container marked =
+        CONTAINER.toBuilder()
+            .setPodSandboxId("sandbox-1")
+            .putAnnotations("cgroupns.dev/isolated-at-creation", "read-write")
+            .build();
+    Container unmarked = CONTAINER.toBuilder().setId("b".repeat(64)).build();
+    List<String> restored = new ArrayList<>();
+    ledger.onRestore(() -> restored.add("restored"));
+
+    plugin(List.of()).synchronize(List.of(pod), List.of(marked, unmarked));
+
+    assertThat(restored).containsExactly("restored");
+    assertThat(ledger.find(ID)).contains(new AtCreationLedger.Entry(POD.getUid(), "app", false));
+    assertThat(ledger.find("b".repeat(64))).isEmpty();
   }
 
   @Test
