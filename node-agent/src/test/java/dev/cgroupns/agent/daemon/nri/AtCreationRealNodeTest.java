@@ -6,6 +6,7 @@ import dev.cgroupns.agent.daemon.DaemonConfig;
 import dev.cgroupns.agent.daemon.NodeAgentDaemon;
 import dev.cgroupns.agent.daemon.RunCommand;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
+import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
@@ -38,6 +39,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,6 +201,88 @@ class AtCreationRealNodeTest {
         daemon.close();
       }
       node.close();
+    }
+  }
+
+  /**
+   * A plugin that answers later than the runtime waits (2 s): the runtime drops it and creates the
+   * container anyway, without the adjustment (the remount path's case), and the plugin registers
+   * again and isolates the next container at creation.
+   */
+  @Test
+  void aLateAnswerNeverFailsAContainerAndThePluginComesBack() throws Exception {
+    RealNode node = TestNodes.start();
+    AtomicInteger registrations = new AtomicInteger();
+    AtomicBoolean slow = new AtomicBoolean(true);
+    String namespace = TestClusters.controlPlane().newNamespace("late-answer");
+    List<CgroupIsolationNode> objects =
+        List.of(object(namespace, "by-app", node.name(), "x", HostCgroupfsPolicy.Skip));
+    IsolationPlugin plugin =
+        new IsolationPlugin(
+            new CreationDecision(node.name(), new Protection(null, null)),
+            () -> {
+              if (slow.getAndSet(false)) {
+                sleep(Duration.ofSeconds(3));
+              }
+              return objects;
+            },
+            new AtCreationLedger(),
+            IsolationPlugin.Listener.NONE);
+    NriPluginRunner runner =
+        new NriPluginRunner(
+            node.layout().nriSocket(),
+            "10",
+            plugin,
+            (connected, why) -> {
+              if (connected) {
+                registrations.incrementAndGet();
+              }
+            });
+    try {
+      LocalControlPlane plane = TestClusters.controlPlane();
+      Kubectl kubectl = Kubectl.admin(plane);
+      runner.start();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(runner::connected);
+
+      for (String name : List.of("late", "next")) {
+        Kubectl.Result apply =
+            kubectl.runWithInput(
+                pod(name, node.name(), "x", "plain"), "apply", "-n", namespace, "-f", "-");
+        assertThat(apply.ok()).as(apply.toString()).isTrue();
+        Awaitility.await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> ready(plane, namespace, name));
+        if (name.equals("late")) {
+          // Created without the plugin: its own host path, as before any isolation.
+          String uid =
+              plane
+                  .adminClient()
+                  .pods()
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .get()
+                  .getMetadata()
+                  .getUid();
+          assertThat(logs(kubectl, namespace, name)).contains("pod" + uid);
+          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registrations.get() >= 2);
+        } else {
+          assertThat(logs(kubectl, namespace, name).lines().toList())
+              .isNotEmpty()
+              .allMatch(l -> l.endsWith(":/"));
+        }
+      }
+    } finally {
+      runner.close();
+      node.close();
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
