@@ -205,6 +205,85 @@ class AtCreationRealNodeTest {
   }
 
   /**
+   * A pod that ran before its isolation is remounted ({@code isolatedBy: Remounted}); when its
+   * container restarts, the new one is created isolated ({@code AtCreation}).
+   */
+  @Test
+  void aContainerThatRanBeforeIsRemountedAndIsolatedAtCreationWhenItRestarts(@TempDir Path state)
+      throws Exception {
+    RealNode node = TestNodes.start();
+    NodeAgentDaemon daemon = null;
+    try {
+      LocalControlPlane plane = TestClusters.controlPlane();
+      KubernetesClient client = plane.adminClient();
+      new CrdInstaller(client).install(TestClusters.checkout().resolve("crds"));
+      Kubectl kubectl = Kubectl.admin(plane);
+      String namespace = plane.newNamespace("before");
+      daemon =
+          startAgent(node, client, state, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+
+      Kubectl.Result apply =
+          kubectl.runWithInput(
+              pod("early", node.name(), "x", "restartable"), "apply", "-n", namespace, "-f", "-");
+      assertThat(apply.ok()).as(apply.toString()).isTrue();
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> ready(plane, namespace, "early"));
+
+      CgroupIsolationNode object =
+          object(namespace, "by-app", node.name(), "x", HostCgroupfsPolicy.Skip);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> client.resource(object).create() != null);
+      listPods(client, namespace, "by-app", List.of("early"));
+      String first = containerId(client, namespace, "early");
+      awaitResult(client, namespace, first, "early Isolated Remounted");
+
+      Kubectl.Result exit = kubectl.run("exec", "-n=" + namespace, "early", "--", "touch", "/exit");
+      assertThat(exit.ok()).as(exit.toString()).isTrue();
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  !first.equals(containerId(client, namespace, "early"))
+                      && ready(plane, namespace, "early"));
+      String second = containerId(client, namespace, "early");
+      awaitResult(client, namespace, second, "early Isolated AtCreation");
+      assertThat(logs(kubectl, namespace, "early").lines().toList())
+          .isNotEmpty()
+          .allMatch(l -> l.endsWith(":/"));
+    } finally {
+      if (daemon != null) {
+        daemon.close();
+      }
+      node.close();
+    }
+  }
+
+  private static void awaitResult(
+      KubernetesClient client, String namespace, String containerId, String expected) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(results(client, namespace))
+                    .filteredOn(r -> r.containerID != null && r.containerID.endsWith(containerId))
+                    .extracting(r -> r.pod + " " + r.phase + " " + r.isolatedBy)
+                    .containsExactly(expected));
+  }
+
+  private static String containerId(KubernetesClient client, String namespace, String pod) {
+    var statuses =
+        client.pods().inNamespace(namespace).withName(pod).get().getStatus().getContainerStatuses();
+    String id = statuses == null || statuses.isEmpty() ? null : statuses.get(0).getContainerID();
+    return id == null ? "" : id.replace("containerd://", "");
+  }
+
+  /**
    * A plugin that answers later than the runtime waits (2 s): the runtime drops it and creates the
    * container anyway, without the adjustment (the remount path's case), and the plugin registers
    * again and isolates the next container at creation.
@@ -456,11 +535,20 @@ class AtCreationRealNodeTest {
           - name: main
             image: %s
             imagePullPolicy: Never
-            command: ["/bin/sh", "-c", "cat /proc/self/cgroup; exec sleep 3600"]
+            command: ["/bin/sh", "-c", "cat /proc/self/cgroup; %s"]
             securityContext:
               privileged: %s
         """
-            .formatted(name, labels, nodeName, BusyboxImage.REFERENCE, kind.equals("privileged"));
+            .formatted(
+                name,
+                labels,
+                nodeName,
+                BusyboxImage.REFERENCE,
+                // A restartable container exits once told to, and the kubelet starts a new one.
+                kind.equals("restartable")
+                    ? "until [ -e /exit ]; do sleep 0.2; done"
+                    : "exec sleep 3600",
+                kind.equals("privileged"));
     if (kind.equals("host-cgroupfs")) {
       yaml +=
           """
