@@ -121,6 +121,14 @@ class AtCreationRealNodeTest {
                           "plain Isolated AtCreation",
                           "privileged Isolated AtCreation",
                           "host-cgroupfs Isolated AtCreation"));
+      // What the status says they see is what they see: their own cgroup as /.
+      assertThat(results(client, namespace))
+          .allSatisfy(
+              r ->
+                  assertThat(r.view.procSelfCgroup)
+                      .as(r.pod)
+                      .isNotEmpty()
+                      .allMatch(p -> p.path.equals("/")));
 
       for (String name : SELECTED) {
         // The first instruction's output: no window in which it saw its host path.
