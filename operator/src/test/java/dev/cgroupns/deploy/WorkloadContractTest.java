@@ -109,12 +109,13 @@ class WorkloadContractTest {
     assertProbes(c, 8081);
     assertHasRequestsAndMemoryLimit(c);
 
-    // Exactly two host paths: the cgroup tree and the agent's own state directory.
+    // Exactly three host paths: the cgroup tree, the agent's own state directory, and the
+    // runtime's NRI socket directory.
     List<Volume> hostPaths =
         pod.getVolumes().stream().filter(v -> v.getHostPath() != null).toList();
     assertThat(hostPaths)
         .extracting(v -> v.getHostPath().getPath())
-        .containsExactlyInAnyOrder("/sys/fs/cgroup", "/run/cgroup-isolation");
+        .containsExactlyInAnyOrder("/sys/fs/cgroup", "/run/cgroup-isolation", "/var/run/nri");
     VolumeMount cgroup = mountOf(c, pod, "/sys/fs/cgroup");
     assertThat(cgroup.getMountPath()).isEqualTo("/host/sys/fs/cgroup");
     // No propagation: nothing a container mounts may reach the agent's view of the hierarchies,
@@ -126,6 +127,8 @@ class WorkloadContractTest {
     VolumeMount state = mountOf(c, pod, "/run/cgroup-isolation");
     assertThat(state.getMountPath()).isEqualTo("/run/cgroup-isolation");
     assertThat(volume(pod, state.getName()).getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+    // The agent's default NRI_SOCKET is in it.
+    assertThat(mountOf(c, pod, "/var/run/nri").getMountPath()).isEqualTo("/var/run/nri");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -35,6 +35,18 @@ public class CgroupIsolationNodeSpec {
   @Default("true")
   public Boolean readOnly = Boolean.TRUE;
 
+  /**
+   * The isolation's pod selector, copied from it: with it, the agent decides about a container at
+   * its creation (in the runtime's request, within its deadline) without asking the API server, for
+   * a pod the operator has not listed yet. Absent in objects written before it existed: then the
+   * agent decides nothing at creation.
+   */
+  public PodSelector podSelector;
+
+  /** The isolation's policy for pods that mount the host cgroupfs, copied from it. */
+  @Default("Skip")
+  public HostCgroupfsPolicy hostCgroupfsPods = HostCgroupfsPolicy.Skip;
+
   /** Container names to act on; empty means every container of the listed pods. */
   @Size(max = 64)
   public List<String> containers;

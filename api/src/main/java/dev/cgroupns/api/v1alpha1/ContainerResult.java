@@ -40,6 +40,9 @@ public class ContainerResult {
 
   public MountState mountState;
 
+  /** How an Isolated container was isolated; absent in other phases. */
+  public IsolatedBy isolatedBy;
+
   @Required public ContainerPhase phase;
 
   /** One short sentence; the agent keeps it short so a full node's status stays small. */

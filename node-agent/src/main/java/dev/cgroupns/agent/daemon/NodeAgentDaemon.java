@@ -4,6 +4,7 @@ import dev.cgroupns.agent.daemon.api.NodeWatches;
 import dev.cgroupns.agent.daemon.api.PodEventWriter;
 import dev.cgroupns.agent.daemon.api.WatchListener;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
+import dev.cgroupns.agent.daemon.nri.NriPluginRunner;
 import dev.cgroupns.agent.daemon.ops.OpsServer;
 import dev.cgroupns.agent.daemon.targets.ClaimIndex;
 import dev.cgroupns.agent.daemon.targets.OrphanedRecords;
@@ -52,6 +53,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private final PodEventWriter events;
   private final Thread worker;
   private final ScheduledExecutorService timer;
+  private final NriPluginRunner nri;
 
   /** Where a pass's engine calls run, {@code parallelism} at a time. */
   private final ExecutorService engineThreads;
@@ -66,6 +68,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
    *
    * @param engineThreads where {@code reconciler} runs its engine calls; shut down on close
    * @param events where {@code reconciler} records Events; closed on close
+   * @param nri the NRI plugin's connection loop, started with the watches; null without NRI
    */
   NodeAgentDaemon(
       DaemonConfig config,
@@ -74,8 +77,10 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
       NodeObjectReconciler reconciler,
       ExecutorService engineThreads,
       PodEventWriter events,
-      PrometheusMeterRegistry registry)
+      PrometheusMeterRegistry registry,
+      NriPluginRunner nri)
       throws IOException {
+    this.nri = nri;
     this.config = config;
     this.engine = engine;
     this.watches = watches;
@@ -98,6 +103,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     ops.start();
     worker.start();
     watches.start(this);
+    if (nri != null) {
+      nri.start();
+    }
     long resync = config.resyncInterval().toMillis();
     timer.scheduleAtFixedRate(this::resync, resync, resync, TimeUnit.MILLISECONDS);
   }
@@ -286,6 +294,10 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     LOG.info("node agent stopping: finishing the current pass");
     queue.stop();
     timer.shutdownNow();
+    if (nri != null) {
+      // First: a container created from now on is left to the next agent's remount.
+      nri.close();
+    }
     watches.close();
     try {
       worker.join(config.shutdownTimeout().toMillis());

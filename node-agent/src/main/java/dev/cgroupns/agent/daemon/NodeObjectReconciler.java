@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,7 @@ final class NodeObjectReconciler {
   private final Clock clock;
   private final ExecutorService engineThreads;
   private final EventRecorder events;
+  private final Predicate<String> isolatedAtCreation;
 
   /** By object UID: the status the last pass computed, and the last one known to be stored. */
   private final Map<String, CgroupIsolationNodeStatus> computed = new ConcurrentHashMap<>();
@@ -91,7 +93,8 @@ final class NodeObjectReconciler {
       Duration heartbeat,
       Clock clock,
       ExecutorService engineThreads,
-      EventRecorder events) {
+      EventRecorder events,
+      Predicate<String> isolatedAtCreation) {
     this.nodeName = nodeName;
     this.agentName = agentName;
     this.resolver = resolver;
@@ -102,6 +105,7 @@ final class NodeObjectReconciler {
     this.engineThreads = engineThreads;
     this.clock = clock;
     this.events = events;
+    this.isolatedAtCreation = isolatedAtCreation;
   }
 
   /** What a pass left to do. */
@@ -292,7 +296,13 @@ final class NodeObjectReconciler {
         outcome = EngineOutcome.failed(FailureReason.Internal, null, null, e.toString());
       }
     }
-    OutcomeMapper.Mapped mapped = OutcomeMapper.applied(target, outcome, before, sameInstructions);
+    OutcomeMapper.Mapped mapped =
+        OutcomeMapper.applied(
+            target,
+            outcome,
+            before,
+            sameInstructions,
+            isolatedAtCreation.test(target.containerId()));
     switch (outcome.kind()) {
       case ISOLATED -> metrics.isolated(Duration.ofNanos(System.nanoTime() - start));
       case FAILED -> metrics.failed(outcome.failure());

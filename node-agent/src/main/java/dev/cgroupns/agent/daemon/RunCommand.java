@@ -8,6 +8,12 @@ import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.daemon.events.EventBudget;
+import dev.cgroupns.agent.daemon.nri.AtCreationLedger;
+import dev.cgroupns.agent.daemon.nri.CreationDecision;
+import dev.cgroupns.agent.daemon.nri.IsolationPlugin;
+import dev.cgroupns.agent.daemon.nri.NriMetrics;
+import dev.cgroupns.agent.daemon.nri.NriPluginRunner;
+import dev.cgroupns.agent.daemon.nri.NriSettings;
 import dev.cgroupns.agent.daemon.ops.AgentMetrics;
 import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.daemon.targets.TargetResolver;
@@ -121,6 +127,23 @@ public final class RunCommand implements Callable<Integer> {
           "Containers isolated at once within a pass (env PARALLELISM; default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(
+      names = "--nri-socket",
+      defaultValue = "${env:NRI_SOCKET:-/var/run/nri/nri.sock}",
+      description =
+          "The runtime's NRI socket, where the agent registers a plugin that isolates containers"
+              + " at their creation (env NRI_SOCKET; default: ${DEFAULT-VALUE}). Empty: remount"
+              + " only. A missing socket is reported once and retried.")
+  String nriSocket;
+
+  @Option(
+      names = "--nri-plugin-index",
+      defaultValue = "${env:NRI_PLUGIN_INDEX:-10}",
+      description =
+          "The plugin's two-digit index; the runtime calls plugins in ascending order (env"
+              + " NRI_PLUGIN_INDEX; default: ${DEFAULT-VALUE}).")
+  String nriPluginIndex;
+
   @Override
   public Integer call() throws Exception {
     if (nodeName == null || nodeName.isBlank()) {
@@ -128,6 +151,14 @@ public final class RunCommand implements Callable<Integer> {
           spec.commandLine(),
           "no node name: set NODE_NAME (the DaemonSet sets it from spec.nodeName through the"
               + " downward API) or pass --node-name");
+    }
+    NriSettings nri;
+    try {
+      nri =
+          new NriSettings(
+              nriSocket == null || nriSocket.isBlank() ? null : Path.of(nriSocket), nriPluginIndex);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     DaemonConfig defaults = DaemonConfig.defaults(nodeName, podNamespace, podName);
     DaemonConfig config =
@@ -155,7 +186,7 @@ public final class RunCommand implements Callable<Integer> {
         new KubernetesClientBuilder()
             .withKubernetesSerialization(LeanSerialization.create())
             .build();
-    NodeAgentDaemon daemon = wire(config, client, engine, registry, Clock.systemUTC());
+    NodeAgentDaemon daemon = wire(config, client, engine, registry, Clock.systemUTC(), nri);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -183,6 +214,36 @@ public final class RunCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry,
       Clock clock)
       throws IOException {
+    return wire(config, client, engine, registry, clock, NriSettings.disabled());
+  }
+
+  /**
+   * {@link #wire(DaemonConfig, KubernetesClient, ContainerEngine, PrometheusMeterRegistry, Clock)}
+   * with an NRI plugin when {@code nri} is enabled: it decides from the same watch caches as the
+   * passes, and the passes report the containers it adjusted as isolated at creation.
+   */
+  public static NodeAgentDaemon wire(
+      DaemonConfig config,
+      KubernetesClient client,
+      ContainerEngine engine,
+      PrometheusMeterRegistry registry,
+      Clock clock,
+      NriSettings nri)
+      throws IOException {
+    Protection protection = new Protection(config.podNamespace(), config.podName());
+    NodeWatches watches = new NodeWatches(client, config.nodeName());
+    AtCreationLedger ledger = new AtCreationLedger();
+    NriPluginRunner nriRunner = null;
+    if (nri.enabled()) {
+      NriMetrics nriMetrics = new NriMetrics(registry);
+      IsolationPlugin plugin =
+          new IsolationPlugin(
+              new CreationDecision(config.nodeName(), protection),
+              watches::objects,
+              ledger,
+              nriMetrics);
+      nriRunner = new NriPluginRunner(nri.socket(), nri.index(), plugin, nriMetrics);
+    }
     AgentMetrics metrics = new AgentMetrics(registry);
     PodEventWriter events =
         new PodEventWriter(client, config.nodeName(), EventBudget.Limits.DEFAULT, metrics, clock);
@@ -191,23 +252,21 @@ public final class RunCommand implements Callable<Integer> {
         new NodeObjectReconciler(
             config.nodeName(),
             config.agentName(),
-            new TargetResolver(
-                config.nodeName(), new Protection(config.podNamespace(), config.podName())),
+            new TargetResolver(config.nodeName(), protection),
             engine,
             new ApiStatusWriter(client, metrics, config.writeRetry()),
             metrics,
             config.heartbeat(),
             clock,
             engineThreads,
-            events);
-    return new NodeAgentDaemon(
-        config,
-        engine,
-        new NodeWatches(client, config.nodeName()),
-        reconciler,
-        engineThreads,
-        events,
-        registry);
+            events,
+            containerId -> ledger.find(containerId).isPresent());
+    NodeAgentDaemon daemon =
+        new NodeAgentDaemon(
+            config, engine, watches, reconciler, engineThreads, events, registry, nriRunner);
+    // Containers the runtime says were isolated at creation: verify (and so report) them again.
+    ledger.onRestore(() -> daemon.requestAll(true));
+    return daemon;
   }
 
   /** Where a pass's engine calls run, {@code parallelism} at a time. */

@@ -61,7 +61,8 @@ class NodeObjectReconcilerTest {
             Duration.ofMinutes(10),
             Clock.fixed(Instant.parse("2026-12-02T12:00:00Z"), ZoneOffset.UTC),
             engineThreads,
-            events::add);
+            events::add,
+            containerId -> false);
   }
 
   @AfterEach

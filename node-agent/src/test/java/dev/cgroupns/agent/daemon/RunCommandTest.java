@@ -37,6 +37,30 @@ class RunCommandTest {
   }
 
   @Test
+  void aPluginIndexOfOtherThanTwoDigitsIsAUsageError() {
+    StringWriter err = new StringWriter();
+
+    int exit =
+        NodeAgentMain.run(
+            new String[] {"run", "--node-name=n", "--nri-plugin-index=7"},
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("two digits").contains("'7'");
+  }
+
+  @Test
+  void theNriOptionsAreInTheHelp() {
+    StringWriter out = new StringWriter();
+    NodeAgentMain.run(new String[] {"run", "--help"}, new PrintWriter(out), new PrintWriter(out));
+    assertThat(out.toString())
+        .contains("--nri-socket")
+        .contains("/var/run/nri/nri.sock")
+        .contains("--nri-plugin-index");
+  }
+
+  @Test
   void runIsListedInTheHelp() {
     StringWriter out = new StringWriter();
     NodeAgentMain.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(out));

@@ -1,9 +1,9 @@
 package dev.cgroupns.operator.reconciler;
 
+import dev.cgroupns.api.selection.PodSelectorMatcher;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.operator.targets.DesiredNodeObjects;
-import dev.cgroupns.operator.targets.PodSelectorMatcher;
 import dev.cgroupns.operator.targets.PodTrimmer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

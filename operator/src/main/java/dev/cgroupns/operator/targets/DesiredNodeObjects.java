@@ -5,9 +5,12 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationSpec;
+import dev.cgroupns.api.v1alpha1.HostCgroupfsPolicy;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
+import dev.cgroupns.api.v1alpha1.LabelSelectorRequirement;
 import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.NodeAction;
+import dev.cgroupns.api.v1alpha1.PodSelector;
 import dev.cgroupns.api.v1alpha1.PodTarget;
 import dev.cgroupns.operator.naming.Names;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -15,6 +18,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds the CgroupIsolationNode objects a resolution calls for: one per (isolation, node), named
@@ -80,11 +84,35 @@ public final class DesiredNodeObjects {
     // stored object on every comparison, and be rewritten on every reconciliation.
     nodeSpec.mode = spec.mode == null ? IsolationMode.Enforce : spec.mode;
     nodeSpec.readOnly = spec.readOnlyOrDefault();
+    nodeSpec.podSelector = copyOf(spec.podSelector);
+    nodeSpec.hostCgroupfsPods =
+        spec.hostCgroupfsPods == null ? HostCgroupfsPolicy.Skip : spec.hostCgroupfsPods;
     // An empty list rather than null, so a stored object with an empty list compares equal.
     nodeSpec.containers = spec.containers == null ? List.of() : List.copyOf(spec.containers);
     nodeSpec.pods = new ArrayList<>(pods);
     object.setSpec(nodeSpec);
     return object;
+  }
+
+  /**
+   * A copy, so a later change to the isolation's object is never a change to the node object's;
+   * absent parts stay absent, as the stored object has them.
+   */
+  static PodSelector copyOf(PodSelector selector) {
+    if (selector == null) {
+      return null;
+    }
+    List<LabelSelectorRequirement> expressions =
+        selector.matchExpressions == null
+            ? null
+            : selector.matchExpressions.stream()
+                .map(
+                    r ->
+                        new LabelSelectorRequirement(
+                            r.key, r.operator, r.values == null ? null : List.copyOf(r.values)))
+                .toList();
+    return new PodSelector(
+        selector.matchLabels == null ? null : new TreeMap<>(selector.matchLabels), expressions);
   }
 
   /**

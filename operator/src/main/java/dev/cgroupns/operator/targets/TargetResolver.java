@@ -1,5 +1,7 @@
 package dev.cgroupns.operator.targets;
 
+import dev.cgroupns.api.selection.HostCgroupfsPaths;
+import dev.cgroupns.api.selection.PodSelectorMatcher;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
@@ -35,8 +37,6 @@ public final class TargetResolver {
   public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
 
   public static final String PART_OF_VALUE = "cgroup-isolation";
-
-  private static final String HOST_CGROUPFS = "/sys/fs/cgroup";
 
   private TargetResolver() {}
 
@@ -111,10 +111,7 @@ public final class TargetResolver {
     return Optional.empty();
   }
 
-  /**
-   * Whether a hostPath volume exposes the host cgroupfs: /sys/fs/cgroup itself, anything below it,
-   * or a directory above it (/, /sys, /sys/fs) that contains it.
-   */
+  /** Whether a hostPath volume exposes the host cgroupfs ({@link HostCgroupfsPaths}). */
   public static boolean mountsHostCgroupfs(Pod pod) {
     if (pod.getSpec() == null || pod.getSpec().getVolumes() == null) {
       return false;
@@ -122,35 +119,7 @@ public final class TargetResolver {
     return pod.getSpec().getVolumes().stream()
         .map(Volume::getHostPath)
         .filter(Objects::nonNull)
-        .map(hostPath -> normalize(hostPath.getPath()))
-        .filter(path -> !path.isEmpty())
-        .anyMatch(
-            path ->
-                path.equals(HOST_CGROUPFS)
-                    || path.startsWith(HOST_CGROUPFS + "/")
-                    || path.equals("/")
-                    || HOST_CGROUPFS.startsWith(path + "/"));
-  }
-
-  /** Collapses repeated and trailing slashes and "." segments, so "/sys//fs/./cgroup/" counts. */
-  static String normalize(String path) {
-    if (path == null || path.isEmpty()) {
-      return "";
-    }
-    List<String> parts = new ArrayList<>();
-    for (String segment : path.split("/")) {
-      if (segment.isEmpty() || segment.equals(".")) {
-        continue;
-      }
-      if (segment.equals("..")) {
-        if (!parts.isEmpty()) {
-          parts.remove(parts.size() - 1);
-        }
-        continue;
-      }
-      parts.add(segment);
-    }
-    return "/" + String.join("/", parts);
+        .anyMatch(hostPath -> HostCgroupfsPaths.exposesHostCgroupfs(hostPath.getPath()));
   }
 
   private static List<String> containersToIsolate(Pod pod, List<String> wanted) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.api.v1alpha1.HostCgroupfsPolicy;
 import dev.cgroupns.api.v1alpha1.IsolationMode;
+import dev.cgroupns.api.v1alpha1.LabelSelectorOperator;
+import dev.cgroupns.api.v1alpha1.LabelSelectorRequirement;
 import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.NodeAction;
 import dev.cgroupns.operator.testing.Fixtures;
@@ -70,14 +73,38 @@ class DesiredNodeObjectsTest {
   }
 
   @Test
+  void carriesTheSelectorAndHostCgroupfsPolicyForDecisionsAtCreation() {
+    CgroupIsolation isolation = Fixtures.isolation("team-a", "web", Map.of("app", "web"));
+    isolation.getSpec().podSelector.matchExpressions =
+        List.of(new LabelSelectorRequirement("tier", LabelSelectorOperator.In, List.of("a", "b")));
+    isolation.getSpec().hostCgroupfsPods = HostCgroupfsPolicy.Include;
+
+    var spec = DesiredNodeObjects.build(isolation, twoNodes()).get(0).getSpec();
+
+    assertThat(spec.hostCgroupfsPods).isEqualTo(HostCgroupfsPolicy.Include);
+    assertThat(spec.podSelector.matchLabels).containsExactly(Map.entry("app", "web"));
+    assertThat(spec.podSelector.matchExpressions)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key).isEqualTo("tier");
+              assertThat(r.operator).isEqualTo(LabelSelectorOperator.In);
+              assertThat(r.values).containsExactly("a", "b");
+            });
+    assertThat(spec.podSelector).isNotSameAs(isolation.getSpec().podSelector);
+  }
+
+  @Test
   void defaultsAreSpelledOutSoStoredObjectsCompareEqual() {
     CgroupIsolation isolation = Fixtures.isolation("team-a", "web", null);
     isolation.getSpec().mode = null;
     isolation.getSpec().readOnly = null;
+    isolation.getSpec().hostCgroupfsPods = null;
     var spec = DesiredNodeObjects.build(isolation, twoNodes()).get(0).getSpec();
     assertThat(spec.containers).isNotNull().isEmpty();
     assertThat(spec.mode).isEqualTo(IsolationMode.Enforce);
     assertThat(spec.readOnly).isTrue();
+    assertThat(spec.hostCgroupfsPods).isEqualTo(HostCgroupfsPolicy.Skip);
     assertThat(spec.action).isEqualTo(NodeAction.Apply);
   }
 

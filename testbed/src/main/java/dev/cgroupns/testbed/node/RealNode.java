@@ -150,24 +150,7 @@ public final class RealNode implements AutoCloseable {
             new BusyboxImage(new BusyboxRootfs(BUSYBOX))
                 .writeArchive(layout.images().resolve("busybox.tar")));
 
-    // The shim is looked up on PATH, next to the containerd that starts it.
-    String path =
-        binaries.directory()
-            + ":"
-            + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    processes.add(
-        ComponentProcess.start(
-            "containerd",
-            binaries.path("containerd"),
-            List.of("--config", layout.containerdConfig().toString(), "--log-level", "warn"),
-            layout.dir(),
-            Map.of("PATH", path)));
-    awaitTrue(
-        "containerd's socket",
-        () -> {
-          ctr("version");
-          return true;
-        });
+    startContainerd(processes.size());
     for (Path archive : archives) {
       ctr("images", "import", archive.toString());
     }
@@ -194,7 +177,7 @@ public final class RealNode implements AutoCloseable {
                 "--hostname-override=" + layout.nodeName(),
                 "--v=1"),
             layout.dir(),
-            Map.of("PATH", path)));
+            Map.of("PATH", searchPath())));
     awaitTrue("node " + layout.nodeName() + " Ready", this::ready);
     progress.accept(
         "Kubernetes node "
@@ -278,6 +261,51 @@ public final class RealNode implements AutoCloseable {
    */
   public List<String> leftovers() {
     return NodeLeftovers.find(layout, hierarchies, baseline);
+  }
+
+  /**
+   * Stops containerd and starts it again, as an upgrade of the runtime does: the pods' containers
+   * keep running under their shims, the kubelet and NRI plugins reconnect. Returns once the new
+   * containerd answers.
+   */
+  public synchronized void restartContainerd() {
+    if (closed) {
+      throw new IllegalStateException("node " + layout.nodeName() + " is stopped");
+    }
+    for (int i = 0; i < processes.size(); i++) {
+      if (processes.get(i).name().equals("containerd")) {
+        // Out of the list first: waiting for the new one checks that every listed one runs.
+        processes.remove(i).close();
+        startContainerd(i);
+        return;
+      }
+    }
+    throw new IllegalStateException("node " + layout.nodeName() + " runs no containerd");
+  }
+
+  /** The shim is looked up on PATH, next to the containerd that starts it. */
+  private String searchPath() {
+    return binaries.directory()
+        + ":"
+        + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+  }
+
+  /** Starts containerd as the {@code position}th of the node's processes and waits for it. */
+  private void startContainerd(int position) {
+    ComponentProcess containerd =
+        ComponentProcess.start(
+            "containerd",
+            binaries.path("containerd"),
+            List.of("--config", layout.containerdConfig().toString(), "--log-level", "warn"),
+            layout.dir(),
+            Map.of("PATH", searchPath()));
+    processes.add(position, containerd);
+    awaitTrue(
+        "containerd's socket",
+        () -> {
+          ctr("version");
+          return true;
+        });
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

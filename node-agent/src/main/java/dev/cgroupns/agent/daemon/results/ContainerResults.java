@@ -41,6 +41,9 @@ public final class ContainerResults {
       ContainerResult source, ContainerPhase phase, String message) {
     ContainerResult copy = copy(source);
     copy.phase = phase;
+    if (phase != ContainerPhase.Isolated) {
+      copy.isolatedBy = null; // how it was isolated says nothing once it is not
+    }
     copy.message = Messages.bounded(message);
     return copy;
   }
@@ -58,6 +61,7 @@ public final class ContainerResults {
     copy.view = source.view;
     copy.privateNamespace = source.privateNamespace;
     copy.mountState = source.mountState;
+    copy.isolatedBy = source.isolatedBy;
     copy.phase = source.phase;
     copy.message = source.message;
     copy.lastTransitionTime = source.lastTransitionTime;

@@ -8,6 +8,7 @@ import dev.cgroupns.agent.daemon.targets.RevertTarget;
 import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
+import dev.cgroupns.api.v1alpha1.IsolatedBy;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,6 +28,12 @@ public final class OutcomeMapper {
       "drift repaired: its cgroupfs mounts had been changed since it was isolated; isolated again";
   static final String ALREADY_PRIVATE =
       "its runtime gave it a private cgroup namespace; left untouched";
+  static final String AT_CREATION_RO =
+      "isolated at creation, read-only: created in a cgroup namespace of its own, so"
+          + " /proc/self/cgroup shows / and its cgroupfs is rooted at its own cgroup";
+  static final String AT_CREATION_RW =
+      "isolated at creation, read-write: created in a cgroup namespace of its own, so"
+          + " /proc/self/cgroup shows / and its cgroupfs is rooted at its own cgroup";
   static final String NO_MOUNTS =
       "it has no cgroupfs mount, so it sees no cgroup tree; nothing to change";
   static final String REVERTED = "reverted: the runtime's original cgroupfs mounts are back";
@@ -44,12 +51,15 @@ public final class OutcomeMapper {
    * @param previous the container slot's result from the last pass, if any
    * @param sameInstructions whether the previous result answered the same instructions (same
    *     generation): only then is a fresh isolation of an isolated container drift
+   * @param atCreation whether this agent had the runtime create the container in a cgroup namespace
+   *     of its own (NRI): its private namespace is then this agent's isolation
    */
   public static Mapped applied(
       ContainerTarget target,
       EngineOutcome outcome,
       Optional<ContainerResult> previous,
-      boolean sameInstructions) {
+      boolean sameInstructions,
+      boolean atCreation) {
     boolean wasIsolated =
         previous
             .filter(p -> p.phase == ContainerPhase.Isolated)
@@ -58,24 +68,34 @@ public final class OutcomeMapper {
     boolean drift = false;
     ContainerPhase phase;
     String message;
+    IsolatedBy isolatedBy = null;
     switch (outcome.kind()) {
       case ISOLATED -> {
         phase = ContainerPhase.Isolated;
+        isolatedBy = IsolatedBy.Remounted;
         drift = wasIsolated && sameInstructions && !target.audit();
         message = drift ? DRIFT_REPAIRED : target.readOnly() ? ISOLATED_RO : ISOLATED_RW;
       }
       case ALREADY_ISOLATED -> {
         phase = ContainerPhase.Isolated;
+        isolatedBy = IsolatedBy.Remounted;
         // Keep the earlier sentence (e.g. "drift repaired"): nothing new happened.
         message =
             wasIsolated ? previous.get().message : target.readOnly() ? ISOLATED_RO : ISOLATED_RW;
       }
       case ALREADY_PRIVATE -> {
-        phase = ContainerPhase.AlreadyPrivate;
-        message = ALREADY_PRIVATE;
+        if (atCreation) {
+          phase = ContainerPhase.Isolated;
+          isolatedBy = IsolatedBy.AtCreation;
+          message = target.readOnly() ? AT_CREATION_RO : AT_CREATION_RW;
+        } else {
+          phase = ContainerPhase.AlreadyPrivate;
+          message = ALREADY_PRIVATE;
+        }
       }
       case NO_CGROUP_MOUNTS -> {
         phase = ContainerPhase.Isolated;
+        isolatedBy = atCreation ? IsolatedBy.AtCreation : null;
         message = NO_MOUNTS;
       }
       case WOULD_CHANGE -> {
@@ -92,6 +112,7 @@ public final class OutcomeMapper {
       }
     }
     ContainerResult result = ContainerResults.of(target, phase, message);
+    result.isolatedBy = isolatedBy;
     withFacts(result, outcome, previous.orElse(null));
     return new Mapped(result, drift);
   }

@@ -25,7 +25,14 @@ public record Protection(String ownNamespace, String ownName) {
 
   /** Why the pod must be left alone, or empty when the agent may act on it. */
   public Optional<String> leaveAlone(Pod pod) {
-    ObjectMeta meta = pod.getMetadata();
+    return leaveAlone(pod.getMetadata());
+  }
+
+  /**
+   * The same rules on a pod's metadata alone: all a container runtime tells about a pod it creates
+   * a container for.
+   */
+  public Optional<String> leaveAlone(ObjectMeta meta) {
     if (KUBE_SYSTEM.equals(meta.getNamespace())) {
       return Optional.of("pods in kube-system are never isolated");
     }

@@ -13,6 +13,7 @@ import dev.cgroupns.api.v1alpha1.CgroupPaths;
 import dev.cgroupns.api.v1alpha1.CgroupVersion;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
+import dev.cgroupns.api.v1alpha1.IsolatedBy;
 import dev.cgroupns.api.v1alpha1.MountState;
 import java.util.List;
 import java.util.Optional;
@@ -32,10 +33,44 @@ class OutcomeMapperTest {
           MountState.ReadOnly);
 
   @Test
+  void aPrivateNamespaceThisAgentAskedForAtCreationIsItsIsolation() {
+    ContainerFacts privateFacts =
+        new ContainerFacts(CgroupVersion.Hybrid, List.of(), null, CgroupNamespace.PRIVATE, null);
+    EngineOutcome outcome = EngineOutcome.of(Kind.ALREADY_PRIVATE, 42L, privateFacts, "");
+
+    ContainerResult atCreation =
+        OutcomeMapper.applied(TARGET, outcome, Optional.empty(), false, true).result();
+    assertThat(atCreation.phase).isEqualTo(ContainerPhase.Isolated);
+    assertThat(atCreation.isolatedBy).isEqualTo(IsolatedBy.AtCreation);
+    assertThat(atCreation.message).startsWith("isolated at creation, read-only");
+    assertThat(atCreation.privateNamespace).isTrue();
+
+    ContainerResult runtimes =
+        OutcomeMapper.applied(TARGET, outcome, Optional.empty(), false, false).result();
+    assertThat(runtimes.phase).isEqualTo(ContainerPhase.AlreadyPrivate);
+    assertThat(runtimes.isolatedBy).isNull();
+  }
+
+  @Test
+  void aRemountIsSaidToBeOne() {
+    for (Kind kind : List.of(Kind.ISOLATED, Kind.ALREADY_ISOLATED)) {
+      ContainerResult r =
+          OutcomeMapper.applied(
+                  TARGET, EngineOutcome.of(kind, 42L, FACTS, ""), Optional.empty(), false, false)
+              .result();
+      assertThat(r.isolatedBy).as(kind.name()).isEqualTo(IsolatedBy.Remounted);
+    }
+  }
+
+  @Test
   void aFreshIsolationIsIsolatedWithTheKernelsFacts() {
     OutcomeMapper.Mapped mapped =
         OutcomeMapper.applied(
-            TARGET, EngineOutcome.of(Kind.ISOLATED, 42L, FACTS, ""), Optional.empty(), false);
+            TARGET,
+            EngineOutcome.of(Kind.ISOLATED, 42L, FACTS, ""),
+            Optional.empty(),
+            false,
+            false);
 
     ContainerResult r = mapped.result();
     assertThat(mapped.driftRepaired()).isFalse();
@@ -53,16 +88,27 @@ class OutcomeMapperTest {
     ContainerResult before = isolated("containerd://" + ID);
     EngineOutcome changed = EngineOutcome.of(Kind.ISOLATED, 42L, FACTS, "");
 
-    assertThat(OutcomeMapper.applied(TARGET, changed, Optional.of(before), true).driftRepaired())
+    assertThat(
+            OutcomeMapper.applied(TARGET, changed, Optional.of(before), true, false)
+                .driftRepaired())
         .isTrue();
-    assertThat(OutcomeMapper.applied(TARGET, changed, Optional.of(before), true).result().message)
+    assertThat(
+            OutcomeMapper.applied(TARGET, changed, Optional.of(before), true, false)
+                .result()
+                .message)
         .startsWith("drift repaired");
     // New instructions (read-write to read-only, say) or a new container are not drift.
-    assertThat(OutcomeMapper.applied(TARGET, changed, Optional.of(before), false).driftRepaired())
+    assertThat(
+            OutcomeMapper.applied(TARGET, changed, Optional.of(before), false, false)
+                .driftRepaired())
         .isFalse();
     assertThat(
             OutcomeMapper.applied(
-                    TARGET, changed, Optional.of(isolated("containerd://" + "b".repeat(64))), true)
+                    TARGET,
+                    changed,
+                    Optional.of(isolated("containerd://" + "b".repeat(64))),
+                    true,
+                    false)
                 .driftRepaired())
         .isFalse();
   }
@@ -79,7 +125,8 @@ class OutcomeMapperTest {
                 TARGET,
                 EngineOutcome.of(Kind.ALREADY_ISOLATED, null, null, ""),
                 Optional.of(before),
-                true)
+                true,
+                false)
             .result();
 
     assertThat(r.phase).isEqualTo(ContainerPhase.Isolated);
@@ -103,6 +150,7 @@ class OutcomeMapperTest {
                 TARGET,
                 EngineOutcome.failed(FailureReason.ContainerBusy, 1L, null, "lock held"),
                 Optional.empty(),
+                false,
                 false)
             .result();
     assertThat(failed.phase).isEqualTo(ContainerPhase.Failed);
@@ -116,6 +164,7 @@ class OutcomeMapperTest {
                 TARGET,
                 EngineOutcome.failed(FailureReason.MountFailed, 1L, null, "EPERM ".repeat(500)),
                 Optional.empty(),
+                false,
                 false)
             .result();
     assertThat(failed.message).hasSizeLessThanOrEqualTo(Messages.MAX_CHARS);
@@ -148,7 +197,7 @@ class OutcomeMapperTest {
   }
 
   private static ContainerPhase phaseOf(EngineOutcome outcome) {
-    return OutcomeMapper.applied(TARGET, outcome, Optional.empty(), false).result().phase;
+    return OutcomeMapper.applied(TARGET, outcome, Optional.empty(), false, false).result().phase;
   }
 
   private static ContainerResult isolated(String containerId) {

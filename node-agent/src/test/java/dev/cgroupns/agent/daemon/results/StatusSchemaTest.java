@@ -51,7 +51,7 @@ class StatusSchemaTest {
               ? EngineOutcome.failed(
                   FailureReason.MountFailed, (long) i, null, "EPERM\n\u0000 ".repeat(200))
               : EngineOutcome.of(kind, (long) i + 1, facts(id), "remount ".repeat(100));
-      results.add(OutcomeMapper.applied(target, outcome, Optional.empty(), false).result());
+      results.add(OutcomeMapper.applied(target, outcome, Optional.empty(), false, false).result());
     }
     CgroupIsolationNodeStatus status =
         StatusAssembler.assemble(

@@ -1,4 +1,4 @@
-package dev.cgroupns.operator.targets;
+package dev.cgroupns.api.selection;
 
 import dev.cgroupns.api.v1alpha1.LabelSelectorRequirement;
 import dev.cgroupns.api.v1alpha1.PodSelector;
