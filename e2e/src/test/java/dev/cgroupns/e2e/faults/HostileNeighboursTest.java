@@ -11,6 +11,7 @@ import dev.cgroupns.e2e.harness.E2eCluster;
 import dev.cgroupns.e2e.harness.E2ePod;
 import dev.cgroupns.e2e.harness.Isolations;
 import dev.cgroupns.sandbox.demo.ContainerView.CgroupMount;
+import dev.cgroupns.testbed.runc.MountTableBomb;
 import io.fabric8.kubernetes.api.model.Event;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -97,26 +98,11 @@ class HostileNeighboursTest {
     assertThat(cluster.agentProcess().isAlive()).isTrue();
   }
 
-  /**
-   * Fills the container's mount table with its own process: a tmpfs at /bomb, bound recursively
-   * into itself {@code doublings} times, each copy doubling the table in one system call. A
-   * cgroupfs mount bound into the tmpfs first is copied every time too.
-   */
+  /** Fills the container's mount table with its own process ({@link MountTableBomb}). */
   private static void fillMountTable(
       E2eCluster cluster, E2ePod pod, int doublings, String cgroupMount) throws Exception {
     Files.createDirectories(pod.container().rootfs().resolve("bomb"));
-    String script =
-        "set -e; mount -t tmpfs -o size=64k,mode=755 bomb /bomb; i=0;"
-            + " while [ $i -lt "
-            + doublings
-            + " ]; do mkdir /bomb/d$i; i=$((i+1)); done;"
-            + (cgroupMount == null
-                ? ""
-                : " mkdir /bomb/cg; mount -o bind " + cgroupMount + " /bomb/cg;")
-            + " i=0; while [ $i -lt "
-            + doublings
-            + " ]; do mount -o rbind /bomb /bomb/d$i; i=$((i+1)); done";
-    cluster.execAsAdmin(pod, "sh", "-c", script);
+    cluster.execAsAdmin(pod, "sh", "-c", MountTableBomb.script(doublings, cgroupMount));
   }
 
   private static long mountCount(E2ePod pod) throws Exception {

@@ -138,6 +138,36 @@ class DaemonRuncTest {
   }
 
   /**
+   * Someone with CAP_SYS_ADMIN in the container makes an isolated cgroupfs mount writable again
+   * behind the agent's back (a bind remount changes that one mount, never the hierarchy). The next
+   * verifying pass finds it, isolates the container again and says so: drift, repaired.
+   */
+  @Test
+  void driftInARealContainerIsFoundAndRepairedByTheNextVerification() {
+    TestObjects.PodWithContainer started = startPod("drifty");
+    DemoContainer container = started.container();
+    ContainerInspector inspector = ContainerInspector.comparingWithSelf(procFs);
+    CgroupIsolationNode object =
+        fx.create(nodeObject("team", "drifty-node-a", NODE, started.pod()));
+    fx.start();
+    fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 1);
+    String mountPoint = inspector.inspect(identity(container)).mounts().get(0).mountPoint();
+
+    runc.execAsAdmin(container, "mount", "-o", "remount,bind,rw", mountPoint);
+    assertThat(inspector.inspect(identity(container)).mountState())
+        .isNotEqualTo(MountState.ReadOnly);
+    fx.verifyAllNow();
+
+    CgroupIsolationNode repaired =
+        fx.awaitStatus(object, o -> o.getStatus().containers.get(0).message.contains("drift"));
+    assertThat(repaired.getStatus().containers.get(0).phase).isEqualTo(ContainerPhase.Isolated);
+    assertThat(repaired.getStatus().containers.get(0).mountState).isEqualTo(MountState.ReadOnly);
+    assertThat(inspector.inspect(identity(container)).mountState()).isEqualTo(MountState.ReadOnly);
+    assertThat(inspector.inspect(identity(container)).exposesMore()).isFalse();
+    assertThat(fx.registry.get("cgroupns.agent.drift.repairs").counter().count()).isEqualTo(1.0);
+  }
+
+  /**
    * The node object is deleted while the agent is down (the operator's revert timeout, or a forced
    * deletion): the restarted agent reverts what it had isolated for it, from the owner its revert
    * record names, and leaves alone a container a person isolated with the CLI in the same state

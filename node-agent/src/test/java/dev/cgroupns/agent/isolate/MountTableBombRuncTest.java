@@ -9,10 +9,9 @@ import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.agent.testing.DaemonSetSettings;
 import dev.cgroupns.agent.testing.HostMountTable;
-import dev.cgroupns.testbed.runc.CommandRunner;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
-import dev.cgroupns.testbed.runc.RuncRuntime;
+import dev.cgroupns.testbed.runc.MountTableBomb;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -122,42 +121,11 @@ class MountTableBombRuncTest {
     assertSeesOnlyItsOwnSubtreeReadOnly(c);
   }
 
-  /**
-   * Makes the mounts with the container's own process, given CAP_SYS_ADMIN as a privileged pod's
-   * is, with its own busybox, in its own mount namespace. A tmpfs at /bomb is bind-mounted
-   * recursively into itself {@code doublings} times: each copy is one system call and doubles the
-   * table, so it grows to 65,536 mounts in seconds, where a mount per command would take minutes.
-   * The mount points are distinct: /bomb/d3/d1/d0 and so on.
-   *
-   * @param cgroupMount a cgroupfs mount point bound into the tmpfs first, so that every copy holds
-   *     a copy of it too; null for none
-   */
+  /** Fills the container's mount table with its own process ({@link MountTableBomb}). */
   private void fillMountTable(DemoContainer c, int doublings, String cgroupMount)
       throws IOException {
     Files.createDirectories(c.rootfs().resolve("bomb"));
-    String script =
-        "set -e; mount -t tmpfs -o size=64k,mode=755 bomb /bomb; i=0;"
-            + " while [ $i -lt "
-            + doublings
-            + " ]; do mkdir /bomb/d$i; i=$((i+1)); done;"
-            + (cgroupMount == null
-                ? ""
-                : " mkdir /bomb/cg; mount -o bind '" + cgroupMount + "' /bomb/cg;")
-            + " i=0; while [ $i -lt "
-            + doublings
-            + " ]; do mount -o rbind /bomb /bomb/d$i; i=$((i+1)); done";
-    CommandRunner.run(
-        List.of(
-            "/usr/sbin/runc",
-            "--root",
-            runc.workDir().resolve(RuncRuntime.STATE_DIR).toString(),
-            "exec",
-            "--cap",
-            "CAP_SYS_ADMIN",
-            c.name(),
-            "sh",
-            "-c",
-            script));
+    runc.execAsAdmin(c, "sh", "-c", MountTableBomb.script(doublings, cgroupMount));
   }
 
   private record Run(int exit, String output) {}

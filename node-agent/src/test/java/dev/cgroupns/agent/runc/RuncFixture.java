@@ -84,6 +84,11 @@ public final class RuncFixture implements AutoCloseable {
   }
 
   /** The container's init process as the agent identifies it (pid and start time). */
+  /** Runs a command in the container with CAP_SYS_ADMIN added, as a privileged pod's may. */
+  public String execAsAdmin(DemoContainer container, String... command) {
+    return runtime.execWith(container, List.of("CAP_SYS_ADMIN"), command);
+  }
+
   public static ProcessIdentity identity(DemoContainer container) {
     return ProcFs.host().identity(container.pid()).orElseThrow();
   }

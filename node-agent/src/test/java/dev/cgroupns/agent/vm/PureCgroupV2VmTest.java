@@ -33,6 +33,7 @@ class PureCgroupV2VmTest {
           "dev.cgroupns.agent.cgroup.NamespacePathsKernelTest",
           "dev.cgroupns.agent.discovery.ContainerProcessFinderKernelTest",
           "dev.cgroupns.agent.discovery.ForkHeavyPodTest",
+          "dev.cgroupns.agent.isolate.MountTableBombRuncTest",
           "dev.cgroupns.agent.kernel.NamespaceThreadTest",
           "dev.cgroupns.agent.daemon.DaemonRuncTest");
 
