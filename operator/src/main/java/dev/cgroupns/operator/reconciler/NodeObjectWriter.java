@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +64,6 @@ final class NodeObjectWriter {
         .resources(CgroupIsolationNode.class)
         .inNamespace(target.getMetadata().getNamespace())
         .withName(target.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(jsonPatch));
+        .patch(PatchContext.of(PatchType.JSON), Json.write(jsonPatch));
   }
 }

@@ -5,7 +5,6 @@ import dev.cgroupns.api.v1alpha1.CgroupIsolationStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +32,7 @@ final class StatusWriter {
         .subresource("status")
         .patch(
             PatchContext.of(PatchType.JSON),
-            Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
+            Json.write(List.of(Map.of("op", "add", "path", "/status", "value", status))));
   }
 
   /** The latest stored status (not the cached one), or an empty one if none or gone. */

@@ -1,5 +1,6 @@
 package dev.cgroupns.testbed.cluster;
 
+import dev.cgroupns.testbed.node.BridgeNetwork;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -108,7 +109,9 @@ public final class LocalControlPlane implements AutoCloseable {
         pki.serving(
             "apiserver",
             List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc"),
-            List.of("10.96.0.1"));
+            // The Service address, and the node bridge's, where pods reach the API through the
+            // node's relay (there is no kube-proxy).
+            List.of("10.96.0.1", BridgeNetwork.GATEWAY));
     Pki.KeyFiles serviceAccounts = pki.serviceAccountKeys();
     Pki.KeyFiles kubeletClient =
         pki.client("apiserver-kubelet-client", APISERVER_KUBELET_CLIENT, List.of());

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +57,7 @@ public final class RealNode implements AutoCloseable {
   private final List<Path> hierarchies;
   private final List<ComponentProcess> processes = new ArrayList<>();
   private final NodeLock lock;
+  private ApiRelay relay;
   private NodeLeftovers.Baseline baseline =
       new NodeLeftovers.Baseline(List.of(), Map.of(), List.of());
   private boolean closed;
@@ -143,6 +146,13 @@ public final class RealNode implements AutoCloseable {
     write(
         layout.cniConfDir().resolve("10-" + layout.network() + ".conflist"),
         BridgeNetwork.conflist(layout));
+    BridgeNetwork.create(layout);
+    URI api = URI.create(plane.serverUrl());
+    relay =
+        ApiRelay.start(
+            BridgeNetwork.GATEWAY,
+            BridgeNetwork.API_PORT,
+            new InetSocketAddress(api.getHost(), api.getPort()));
     write(layout.containerdConfig(), ContainerdConfig.render(layout, RUNC, CNI_PLUGINS));
     List<Path> archives =
         List.of(
@@ -339,6 +349,9 @@ public final class RealNode implements AutoCloseable {
       }
     }
     processes.clear();
+    if (relay != null) {
+      relay.close();
+    }
     try {
       failures.addAll(cleanup(layout, hierarchies).run());
     } finally {
