@@ -17,8 +17,33 @@ import java.util.regex.Pattern;
  * @param modules kernel modules to insmod, in this order, from /lib/modules/NAME.ko
  * @param resultsPath absolute path of the writable share, the same inside as on the host
  * @param jobScript absolute path (in the host's tree) of the shell script to run after the switch
+ * @param shownThrough host directories below /tmp or /run that must stay visible above the guest's
+ *     own tmpfs there: the checkout, when it was cloned under /tmp, holds the class path
  */
-public record InitScript(List<String> modules, String resultsPath, String jobScript) {
+public record InitScript(
+    List<String> modules, String resultsPath, String jobScript, List<String> shownThrough) {
+
+  public InitScript(List<String> modules, String resultsPath, String jobScript) {
+    this(modules, resultsPath, jobScript, List.of());
+  }
+
+  /**
+   * The directories of {@code hostPaths} that the guest's tmpfs at /tmp and /run would hide: for a
+   * path below one of them, its first directory there (/tmp/clone for /tmp/clone/a/b).
+   */
+  public static List<String> hiddenBy(List<String> hostPaths) {
+    java.util.Set<String> hidden = new java.util.TreeSet<>();
+    for (String path : hostPaths) {
+      for (String tmpfs : List.of("/tmp/", "/run/")) {
+        if (path.startsWith(tmpfs) && path.length() > tmpfs.length()) {
+          String rest = path.substring(tmpfs.length());
+          int slash = rest.indexOf('/');
+          hidden.add(tmpfs + (slash < 0 ? rest : rest.substring(0, slash)));
+        }
+      }
+    }
+    return List.copyOf(hidden);
+  }
 
   /** Tag of the read-only share of the host's root. */
   public static final String HOST_ROOT_TAG = "hostroot";
@@ -46,6 +71,8 @@ public record InitScript(List<String> modules, String resultsPath, String jobScr
     }
     requireSafe(resultsPath);
     requireSafe(jobScript);
+    shownThrough = List.copyOf(shownThrough);
+    shownThrough.forEach(InitScript::requireSafe);
   }
 
   public String render() {
@@ -90,9 +117,33 @@ public record InitScript(List<String> modules, String resultsPath, String jobScr
         mkdir -p /newroot/dev/pts /newroot/dev/shm
         mount -t devpts devpts /newroot/dev/pts || fail "mount devpts"
         mount -t tmpfs -o mode=1777 shm /newroot/dev/shm || fail "mount /dev/shm"
+        """);
+    // Held aside while /tmp and /run get the guest's own tmpfs, then moved back on top of it.
+    for (int i = 0; i < shownThrough.size(); i++) {
+      s.append("mkdir -p /keep/").append(i).append('\n');
+      s.append("mount --bind /newroot")
+          .append(shownThrough.get(i))
+          .append(" /keep/")
+          .append(i)
+          .append(" || fail \"hold ")
+          .append(shownThrough.get(i))
+          .append("\"\n");
+    }
+    s.append(
+        """
         mount -t tmpfs -o mode=1777 tmp /newroot/tmp || fail "mount /tmp"
         mount -t tmpfs -o mode=0755 run /newroot/run || fail "mount /run"
         """);
+    for (int i = 0; i < shownThrough.size(); i++) {
+      s.append("mkdir -p /newroot").append(shownThrough.get(i)).append('\n');
+      s.append("mount --move /keep/")
+          .append(i)
+          .append(" /newroot")
+          .append(shownThrough.get(i))
+          .append(" || fail \"show ")
+          .append(shownThrough.get(i))
+          .append("\"\n");
+    }
     s.append("mkdir -p /newroot").append(resultsPath).append('\n');
     s.append("mount -t 9p -o ")
         .append(RESULTS_OPTIONS)

@@ -83,6 +83,20 @@ public final class VirtualMachine {
         Files.isExecutable(BUSYBOX), "needs a static busybox at " + BUSYBOX + " (busybox-static)");
   }
 
+  /** The results, the working directory and every class path entry: what the guest must see. */
+  private static List<String> pathsTheJobReads(Path results) {
+    List<String> paths = new java.util.ArrayList<>();
+    paths.add(results.toString());
+    paths.add(Path.of("").toAbsolutePath().toString());
+    for (String entry :
+        System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        paths.add(Path.of(entry).toAbsolutePath().normalize().toString());
+      }
+    }
+    return paths;
+  }
+
   /**
    * Runs {@code job} in a fresh VM; {@code resultsDir} is emptied first and shared writable, at the
    * same path inside. Returns when the VM has powered off, or after killing it at {@code timeout}.
@@ -111,7 +125,11 @@ public final class VirtualMachine {
           initrd,
           BUSYBOX,
           kernel,
-          new InitScript(KernelCache.MODULES, results.toString(), script.toString()));
+          new InitScript(
+              KernelCache.MODULES,
+              results.toString(),
+              script.toString(),
+              InitScript.hiddenBy(pathsTheJobReads(results))));
       QemuCommand command =
           new QemuCommand(
               QEMU,

@@ -70,4 +70,32 @@ class InitScriptTest {
     assertThatThrownBy(() -> new InitScript(List.of("9p"), "/r/../etc", "/r/j.sh"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aCheckoutUnderTmpIsHeldAsideAndShownAboveTheGuestsOwnTmpfs() {
+    assertThat(
+            InitScript.hiddenBy(
+                java.util.List.of(
+                    "/tmp/clone/node-agent/target/vm-reports",
+                    "/tmp/clone/api/target/classes",
+                    "/root/.m2/repository/x.jar",
+                    "/run/ci/work",
+                    "/tmp")))
+        .containsExactly("/run/ci", "/tmp/clone");
+
+    String script =
+        new InitScript(
+                java.util.List.of("9p"),
+                "/tmp/clone/node-agent/target/vm-reports",
+                "/tmp/clone/node-agent/target/vm-reports/job.sh",
+                java.util.List.of("/tmp/clone"))
+            .render();
+
+    int hold = script.indexOf("mount --bind /newroot/tmp/clone /keep/0");
+    int tmpfs = script.indexOf("mount -t tmpfs -o mode=1777 tmp /newroot/tmp");
+    int show = script.indexOf("mount --move /keep/0 /newroot/tmp/clone");
+    int results = script.indexOf("mount -t 9p -o " + InitScript.RESULTS_OPTIONS);
+    assertThat(hold).isPositive().isLessThan(tmpfs);
+    assertThat(show).isGreaterThan(tmpfs).isLessThan(results);
+  }
 }
