@@ -84,9 +84,11 @@ class LaunchersFromCleanCloneTest {
     assertThat(first.exit).as(first.describe()).isZero();
     assertThat(first.stdout).as(first.describe()).contains("Usage: node-agent");
     // The progress names each module of the reactor: the api came from the checkout, not ~/.m2.
+    // Whatever the reactor's size, the api is built early and the agent last.
     assertThat(first.stderr)
         .as(first.describe())
-        .contains("build: [2/4] cgroup-isolation-api", "build: [4/4] node-agent");
+        .containsPattern("build: \\[2/\\d+\\] cgroup-isolation-api")
+        .containsPattern("build: \\[(\\d+)/\\1\\] node-agent");
 
     Run second = run("node-agent/bin/node-agent", "--help");
     assertThat(second.exit).as(second.describe()).isZero();
