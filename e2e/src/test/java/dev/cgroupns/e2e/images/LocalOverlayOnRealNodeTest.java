@@ -13,7 +13,7 @@ import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.ProjectInstall;
 import dev.cgroupns.testbed.cluster.TestClusters;
-import dev.cgroupns.testbed.node.BusyboxImage;
+import dev.cgroupns.testbed.node.BusyboxPodYaml;
 import dev.cgroupns.testbed.node.RealNode;
 import dev.cgroupns.testbed.node.TestNodes;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -334,41 +334,13 @@ class LocalOverlayOnRealNodeTest {
     StringBuilder yaml = new StringBuilder();
     for (String name : PODS) {
       yaml.append(
-          """
-          ---
-          apiVersion: v1
-          kind: Pod
-          metadata:
-            name: %s
-            labels:
-              app: demo
-          spec:
-            nodeName: %s
-            terminationGracePeriodSeconds: 1
-            automountServiceAccountToken: false
-            containers:
-            - name: main
-              image: %s
-              imagePullPolicy: Never
-              command: ["/bin/sleep", "3600"]
-              securityContext:
-                privileged: %s
-          """
-              .formatted(name, nodeName, BusyboxImage.REFERENCE, name.equals("privileged")));
-      if (name.equals("host-cgroupfs")) {
-        yaml.append(
-            """
-                volumeMounts:
-                - name: cgroupfs
-                  mountPath: /host/sys/fs/cgroup
-                  readOnly: true
-              volumes:
-              - name: cgroupfs
-                hostPath:
-                  path: /sys/fs/cgroup
-                  type: Directory
-            """);
-      }
+          BusyboxPodYaml.render(
+              name,
+              nodeName,
+              Map.of("app", "demo"),
+              List.of("/bin/sleep", "3600"),
+              name.equals("privileged"),
+              name.equals("host-cgroupfs")));
     }
     return yaml.toString();
   }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -172,42 +173,14 @@ class RealNodeTest {
   private static String podsYaml(String nodeName) {
     StringBuilder yaml = new StringBuilder();
     for (String name : PODS) {
-      boolean privileged = name.equals("privileged");
-      boolean hostCgroupfs = name.equals("host-cgroupfs");
       yaml.append(
-          """
-          ---
-          apiVersion: v1
-          kind: Pod
-          metadata:
-            name: %s
-          spec:
-            nodeName: %s
-            terminationGracePeriodSeconds: 1
-            automountServiceAccountToken: false
-            containers:
-            - name: main
-              image: %s
-              imagePullPolicy: Never
-              command: ["/bin/sleep", "3600"]
-              securityContext:
-                privileged: %s
-          """
-              .formatted(name, nodeName, BusyboxImage.REFERENCE, privileged));
-      if (hostCgroupfs) {
-        yaml.append(
-            """
-                volumeMounts:
-                - name: cgroupfs
-                  mountPath: /host/sys/fs/cgroup
-                  readOnly: true
-              volumes:
-              - name: cgroupfs
-                hostPath:
-                  path: /sys/fs/cgroup
-                  type: Directory
-            """);
-      }
+          BusyboxPodYaml.render(
+              name,
+              nodeName,
+              Map.of(),
+              List.of("/bin/sleep", "3600"),
+              name.equals("privileged"),
+              name.equals("host-cgroupfs")));
     }
     return yaml.toString();
   }

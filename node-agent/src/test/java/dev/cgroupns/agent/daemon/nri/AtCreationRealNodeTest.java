@@ -21,7 +21,7 @@ import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.TestClusters;
 import dev.cgroupns.testbed.kube.CrdInstaller;
-import dev.cgroupns.testbed.node.BusyboxImage;
+import dev.cgroupns.testbed.node.BusyboxPodYaml;
 import dev.cgroupns.testbed.node.RealNode;
 import dev.cgroupns.testbed.node.TestNodes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -526,51 +526,15 @@ class AtCreationRealNodeTest {
   }
 
   private static String pod(String name, String nodeName, String app, String kind) {
-    String labels = app == null ? "{}" : "{app: " + app + "}";
-    String yaml =
-        """
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: %s
-          labels: %s
-        spec:
-          nodeName: %s
-          terminationGracePeriodSeconds: 1
-          automountServiceAccountToken: false
-          containers:
-          - name: main
-            image: %s
-            imagePullPolicy: Never
-            command: ["/bin/sh", "-c", "cat /proc/self/cgroup; %s"]
-            securityContext:
-              privileged: %s
-        """
-            .formatted(
-                name,
-                labels,
-                nodeName,
-                BusyboxImage.REFERENCE,
-                // A restartable container exits once told to, and the kubelet starts a new one.
-                kind.equals("restartable")
-                    ? "until [ -e /exit ]; do sleep 0.2; done"
-                    : "exec sleep 3600",
-                kind.equals("privileged"));
-    if (kind.equals("host-cgroupfs")) {
-      yaml +=
-          """
-              volumeMounts:
-              - name: cgroupfs
-                mountPath: /host/sys/fs/cgroup
-                readOnly: true
-            volumes:
-            - name: cgroupfs
-              hostPath:
-                path: /sys/fs/cgroup
-                type: Directory
-          """;
-    }
-    return yaml;
+    // A restartable container exits once told to, and the kubelet starts a new one.
+    String rest =
+        kind.equals("restartable") ? "until [ -e /exit ]; do sleep 0.2; done" : "exec sleep 3600";
+    return BusyboxPodYaml.render(
+        name,
+        nodeName,
+        app == null ? Map.of() : Map.of("app", app),
+        List.of("/bin/sh", "-c", "cat /proc/self/cgroup; " + rest),
+        kind.equals("privileged"),
+        kind.equals("host-cgroupfs"));
   }
 }
