@@ -40,6 +40,9 @@ public record JunitConsoleCommand(
   public List<String> arguments() {
     List<String> args = new ArrayList<>();
     args.add(java.toString());
+    // A crash report in the working directory would land in the checkout, or fail on its
+    // read-only share; beside the reports it comes back with them.
+    args.add("-XX:ErrorFile=" + reportsDir.resolve(JvmCrashReport.FILE_PATTERN));
     List<String> cp = new ArrayList<>(projectClasspath());
     cp.add(launcherJar.toString());
     args.addAll(List.of("-cp", String.join(":", cp), MAIN_CLASS, "execute"));

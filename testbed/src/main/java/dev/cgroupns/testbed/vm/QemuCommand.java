@@ -10,6 +10,12 @@ import java.util.List;
  * network, no reboot (a panic or power-off ends qemu), and two 9p shares: the host's root,
  * read-only, and the results directory, writable.
  *
+ * <p>All virtual CPUs run on one host thread ({@code thread=single}). With one host thread per CPU
+ * the suite died once on CI with SIGILL inside a method the guest JVM had compiled. The JVM
+ * rewrites compiled code in place while other threads run it, which is where emulation on many
+ * threads is weakest; on one thread every code write is seen by every CPU before it runs again. The
+ * suite costs some minutes more.
+ *
  * @param qemu the qemu-system-x86_64 binary
  * @param owner the marker of the JVM that started it ({@link QemuProcesses#ownerMarker}), in qemu's
  *     {@code -name}, so a later run can find a qemu whose JVM was killed
@@ -33,7 +39,7 @@ public record QemuCommand(
     List<String> args = new ArrayList<>();
     args.add(qemu.toString());
     args.addAll(List.of("-name", owner));
-    args.addAll(List.of("-accel", "tcg", "-cpu", "max"));
+    args.addAll(List.of("-accel", "tcg,thread=single", "-cpu", "max"));
     args.addAll(List.of("-m", Integer.toString(memoryMegabytes), "-smp", Integer.toString(cpus)));
     args.addAll(List.of("-kernel", kernel.toString(), "-initrd", initrd.toString()));
     args.addAll(List.of("-append", KERNEL_ARGS));

@@ -71,6 +71,7 @@ public final class VmTestSuite {
                 + problems
                 + "--- launcher output (tail) ---\n"
                 + vm.jobOutputTail(60)
+                + JvmCrashReport.excerpts(vm.resultsDir().resolve(REPORTS))
                 + "\n--- console (tail) ---\n"
                 + vm.consoleTail(30));
       }

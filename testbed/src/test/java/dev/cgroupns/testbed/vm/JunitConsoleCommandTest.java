@@ -28,9 +28,10 @@ class JunitConsoleCommandTest {
                 Path.of("/m/target/vm-reports/reports"))
             .arguments();
 
-    assertThat(args.subList(0, 4))
+    assertThat(args.subList(0, 5))
         .containsExactly(
             "/jdk/bin/java",
+            "-XX:ErrorFile=/m/target/vm-reports/reports/jvm-crash-%p.log",
             "-cp",
             "/m/target/test-classes:/m2/junit-jupiter-api-6.0.2.jar:/m2/assertj-core-3.27.7.jar:"
                 + LAUNCHER,

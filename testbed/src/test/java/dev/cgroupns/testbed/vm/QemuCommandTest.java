@@ -27,7 +27,7 @@ class QemuCommandTest {
     assertThat(args.get(0)).isEqualTo("/usr/bin/qemu-system-x86_64");
     assertThat(String.join(" ", args))
         .contains("-name cgroupns-vm-12-34")
-        .contains("-accel tcg -cpu max")
+        .contains("-accel tcg,thread=single -cpu max")
         .contains("-m 2048 -smp 2")
         .contains("-kernel /c/vmlinuz -initrd /tmp/x.initrd")
         .contains("-nographic -no-reboot -nic none")
