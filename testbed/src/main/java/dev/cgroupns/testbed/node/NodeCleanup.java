@@ -187,9 +187,8 @@ public final class NodeCleanup {
   }
 
   /**
-   * libcni's cached results ({@code <network>-<sandbox id>-<interface>}) of the node's network and
-   * of containerd's loopback network for the node's sandboxes, which stay when a crash skipped
-   * their CNI DEL; and host-local's default data directory.
+   * libcni's cached results of the node's sandboxes ({@link CniResultCache}), which stay when a
+   * crash or the stop itself skipped their CNI DEL; and host-local's default data directory.
    */
   private void removeCniCaches(List<String> containerIds, List<String> failures) {
     String network = node.network();
@@ -199,9 +198,7 @@ public final class NodeCleanup {
       if (Files.isDirectory(results)) {
         try (Stream<Path> files = Files.list(results)) {
           for (Path file : files.toList()) {
-            String name = file.getFileName().toString();
-            if (name.startsWith(network + "-")
-                || containerIds.stream().anyMatch(id -> name.contains("-" + id + "-"))) {
+            if (CniResultCache.isTheNodes(file, network, containerIds, node.dir())) {
               Files.deleteIfExists(file);
             }
           }
