@@ -38,8 +38,8 @@ class PureCgroupV2VmTest {
           "dev.cgroupns.agent.daemon.DaemonRuncTest");
 
   /**
-   * Software emulation on one host thread is slow (about 8 min alone, 17 min on a busy machine): a
-   * generous deadline, only so a hung VM cannot hang the build.
+   * Software emulation on one host thread is slow (17.5 min measured on a busy machine; 8 min with
+   * a thread per CPU before): a generous deadline, only so a hung VM cannot hang the build.
    */
   private static final Duration TIMEOUT = Duration.ofMinutes(35);
 
