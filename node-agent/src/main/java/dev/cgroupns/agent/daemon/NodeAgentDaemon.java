@@ -55,6 +55,17 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private final ScheduledExecutorService timer;
   private final NriPluginRunner nri;
 
+  /** Started with the watches, closed first: sources of work beside the API's watches. */
+  private final java.util.List<Companion> companions =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Something that runs beside the daemon, from its start to its close. */
+  public interface Companion {
+    void start();
+
+    void close();
+  }
+
   /** Where a pass's engine calls run, {@code parallelism} at a time. */
   private final ExecutorService engineThreads;
 
@@ -98,11 +109,17 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     this.ops = new OpsServer(config.metricsPort(), this::live, this::ready, registry);
   }
 
+  /** Runs {@code companion} from this daemon's start to its close; call before {@link #start}. */
+  public void alsoRun(Companion companion) {
+    companions.add(companion);
+  }
+
   public void start() {
     LOG.info("node agent for node {} starting", config.nodeName());
     ops.start();
     worker.start();
     watches.start(this);
+    companions.forEach(Companion::start);
     if (nri != null) {
       nri.start();
     }
@@ -294,6 +311,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     LOG.info("node agent stopping: finishing the current pass");
     queue.stop();
     timer.shutdownNow();
+    companions.forEach(Companion::close);
     if (nri != null) {
       // First: a container created from now on is left to the next agent's remount.
       nri.close();

@@ -5,6 +5,8 @@ import dev.cgroupns.agent.daemon.api.LeanSerialization;
 import dev.cgroupns.agent.daemon.api.NodeWatches;
 import dev.cgroupns.agent.daemon.api.PodEventWriter;
 import dev.cgroupns.agent.daemon.api.StatusWriter.RetryPolicy;
+import dev.cgroupns.agent.daemon.arrivals.ContainerArrivals;
+import dev.cgroupns.agent.daemon.arrivals.NodeArrivals;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.daemon.events.EventBudget;
@@ -17,6 +19,7 @@ import dev.cgroupns.agent.daemon.nri.NriSettings;
 import dev.cgroupns.agent.daemon.ops.AgentMetrics;
 import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.daemon.targets.TargetResolver;
+import dev.cgroupns.agent.proc.ProcFs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -27,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -248,11 +252,31 @@ public final class RunCommand implements Callable<Integer> {
     PodEventWriter events =
         new PodEventWriter(client, config.nodeName(), EventBudget.Limits.DEFAULT, metrics, clock);
     ExecutorService engineThreads = engineThreads(config.parallelism());
+    // The daemon does not exist yet when the watch is made; the holder lets an arrival reach it.
+    java.util.concurrent.atomic.AtomicReference<NodeAgentDaemon> daemonRef =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Optional<NodeArrivals> arrivals =
+        config.cgroupRoot() == null
+            ? Optional.empty()
+            : NodeArrivals.open(
+                config.cgroupRoot(),
+                new ProcFs(config.procRoot()),
+                () -> {
+                  NodeAgentDaemon d = daemonRef.get();
+                  if (d != null) {
+                    d.requestAll(false);
+                  }
+                },
+                registry,
+                clock);
     NodeObjectReconciler reconciler =
         new NodeObjectReconciler(
             config.nodeName(),
             config.agentName(),
-            new TargetResolver(config.nodeName(), protection),
+            new TargetResolver(
+                config.nodeName(),
+                protection,
+                arrivals.map(NodeArrivals::lookup).orElse(ContainerArrivals.Lookup.NONE)),
             engine,
             new ApiStatusWriter(client, metrics, config.writeRetry()),
             metrics,
@@ -264,6 +288,21 @@ public final class RunCommand implements Callable<Integer> {
     NodeAgentDaemon daemon =
         new NodeAgentDaemon(
             config, engine, watches, reconciler, engineThreads, events, registry, nriRunner);
+    daemonRef.set(daemon);
+    arrivals.ifPresent(
+        a ->
+            daemon.alsoRun(
+                new NodeAgentDaemon.Companion() {
+                  @Override
+                  public void start() {
+                    a.start();
+                  }
+
+                  @Override
+                  public void close() {
+                    a.close();
+                  }
+                }));
     // Containers the runtime says were isolated at creation: verify (and so report) them again.
     ledger.onRestore(() -> daemon.requestAll(true));
     return daemon;

@@ -62,6 +62,16 @@ public final class ProcFs {
     }
   }
 
+  /** The process's parent PID (its stat's field 4). */
+  public int parentPid(int pid) {
+    return ProcStatParser.parentPid(read(pid, "stat", MAX_STAT_BYTES));
+  }
+
+  /** The process's name as the kernel keeps it (at most 15 bytes), without the newline. */
+  public String comm(int pid) {
+    return read(pid, "comm", 64).strip();
+  }
+
   /** True when the PID still names the same process: same PID and same start time. */
   public boolean isAlive(ProcessIdentity id) {
     return identity(id.pid()).map(current -> current.equals(id)).orElse(false);

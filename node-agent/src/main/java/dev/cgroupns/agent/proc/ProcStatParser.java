@@ -43,6 +43,25 @@ public final class ProcStatParser {
     }
   }
 
+  /** Field 4, ppid: the parent's PID (0 for a process whose parent is outside its namespace). */
+  public static int parentPid(String statContent) {
+    int close = statContent == null ? -1 : statContent.lastIndexOf(')');
+    if (close < 0) {
+      throw new ProcFormatException("stat: no '(comm)' field");
+    }
+    String[] fields = statContent.substring(close + 1).trim().split(" ");
+    try {
+      int ppid = fields.length > 1 ? Integer.parseInt(fields[1]) : -1;
+      if (ppid < 0) {
+        throw new NumberFormatException("negative or missing");
+      }
+      return ppid;
+    } catch (NumberFormatException e) {
+      throw new ProcFormatException(
+          "stat: field 4 (ppid) is not a PID: " + RejectedLines.printable(statContent), e);
+    }
+  }
+
   /** Field 3, the state letter (R, S, D, Z, ...). */
   public static char state(String statContent) {
     int close = statContent == null ? -1 : statContent.lastIndexOf(')');

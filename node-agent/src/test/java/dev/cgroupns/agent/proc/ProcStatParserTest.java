@@ -18,6 +18,19 @@ class ProcStatParserTest {
     assertThat(ProcStatParser.state("4321 (sleep)" + AFTER_COMM)).isEqualTo('S');
   }
 
+  @Test
+  void parentPidIsField4EvenAfterAHostileComm() {
+    assertThat(ProcStatParser.parentPid("4321 (sleep)" + AFTER_COMM)).isEqualTo(1);
+    assertThat(ProcStatParser.parentPid("4321 (a) S 99 (b)" + AFTER_COMM)).isEqualTo(1);
+    assertThat(ProcStatParser.parentPid("4321 (x) S 0 1 1")).isZero();
+    assertThatThrownBy(() -> ProcStatParser.parentPid("4321 (x) S -5 1"))
+        .isInstanceOf(ProcFormatException.class);
+    assertThatThrownBy(() -> ProcStatParser.parentPid("4321 x S 1"))
+        .isInstanceOf(ProcFormatException.class);
+    assertThatThrownBy(() -> ProcStatParser.parentPid("4321 (x) S"))
+        .isInstanceOf(ProcFormatException.class);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"a b", "a) 9 9 9 (b", ")", "((", ") S 1 2 3 4", "x\ny"})
   void commWithSpacesAndParenthesesIsSkipped(String comm) {

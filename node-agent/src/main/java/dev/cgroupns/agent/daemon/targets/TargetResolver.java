@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.daemon.targets;
 
+import dev.cgroupns.agent.daemon.arrivals.ContainerArrivals;
 import dev.cgroupns.agent.daemon.results.ContainerResults;
 import dev.cgroupns.agent.discovery.ContainerIds;
 import dev.cgroupns.agent.discovery.ParsedContainerId;
@@ -34,10 +35,20 @@ import java.util.Set;
 public final class TargetResolver {
   private final String nodeName;
   private final Protection protection;
+  private final ContainerArrivals.Lookup arrivals;
 
   public TargetResolver(String nodeName, Protection protection) {
+    this(nodeName, protection, ContainerArrivals.Lookup.NONE);
+  }
+
+  /**
+   * @param arrivals containers the node showed starting before the pod status names them: one
+   *     running there stands for its slot, whatever the status still says
+   */
+  public TargetResolver(String nodeName, Protection protection, ContainerArrivals.Lookup arrivals) {
     this.nodeName = nodeName;
     this.protection = protection;
+    this.arrivals = arrivals;
   }
 
   public PassPlan resolve(
@@ -70,6 +81,13 @@ public final class TargetResolver {
         ContainerStatus status = statuses.get(name);
         String statusId = status == null ? null : status.getContainerID();
         String key = ContainerKeys.of(podUid, name);
+        Optional<ContainerArrivals.Arrival> arrived =
+            podUid == null ? Optional.empty() : arrivals.running(podUid, name);
+        boolean arrivedFirst =
+            arrived.isPresent() && !arrived.get().statusContainerId().equals(statusId);
+        if (arrivedFirst) {
+          statusId = arrived.get().statusContainerId();
+        }
         if (leaveAlone.isPresent()) {
           decided.put(
               key,
@@ -77,7 +95,10 @@ public final class TargetResolver {
                   podName, podUid, name, null, ContainerPhase.Skipped, leaveAlone.get()));
           continue;
         }
-        if (status == null || status.getState() == null || status.getState().getRunning() == null) {
+        if (!arrivedFirst
+            && (status == null
+                || status.getState() == null
+                || status.getState().getRunning() == null)) {
           if (status != null
               && status.getState() != null
               && status.getState().getTerminated() != null) {

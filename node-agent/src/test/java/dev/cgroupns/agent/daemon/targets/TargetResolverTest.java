@@ -2,6 +2,7 @@ package dev.cgroupns.agent.daemon.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.agent.daemon.arrivals.ContainerArrivals;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
@@ -128,6 +129,72 @@ class TargetResolverTest {
             org.assertj.core.groups.Tuple.tuple("rkt", ContainerPhase.Failed));
     assertThat(plan.decided().get(1).message).contains("64 lowercase hex digits");
     assertThat(plan.decided().get(1).containerID).isNull();
+  }
+
+  @Test
+  void aContainerTheNodeShowedStartingIsTargetedBeforeThePodStatusNamesIt() {
+    ContainerStatus waiting =
+        new ContainerStatusBuilder()
+            .withName("main")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("ContainerCreating")
+            .endWaiting()
+            .endState()
+            .build();
+    Pod creating = pod("team", "app", UID_1, NODE, waiting);
+    Pod restarted = pod("team", "web", UID_2, NODE, running("main", ID_A));
+    ContainerArrivals arrivals = new ContainerArrivals(identity -> true);
+    arrivals.arrived(arrival(UID_1, "main", ID_B));
+    arrivals.arrived(arrival(UID_2, "main", ID_B));
+    TargetResolver withArrivals =
+        new TargetResolver(NODE, new Protection(null, null), arrivals.lookup());
+
+    PassPlan plan =
+        withArrivals.resolve(
+            object(creating, restarted),
+            new PodSnapshot(NODE, List.of(creating, restarted)),
+            List.of(),
+            ClaimIndex.empty());
+
+    assertThat(plan.decided()).isEmpty();
+    assertThat(plan.apply())
+        .extracting(ContainerTarget::podUid, ContainerTarget::containerId)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(UID_1, ID_B),
+            org.assertj.core.groups.Tuple.tuple(UID_2, ID_B));
+    assertThat(plan.apply())
+        .allSatisfy(t -> assertThat(t.statusContainerId()).isEqualTo("containerd://" + ID_B));
+  }
+
+  @Test
+  void anArrivalWhoseProcessIsGoneLeavesTheSlotToThePodStatus() {
+    Pod pod = pod("team", "app", UID_1, NODE, running("main", ID_A));
+    ContainerArrivals arrivals = new ContainerArrivals(identity -> false);
+    arrivals.arrived(arrival(UID_1, "main", ID_B));
+    // Another container of the pod, or a container of another pod, is not this slot's.
+    ContainerArrivals elsewhere = new ContainerArrivals(identity -> true);
+    elsewhere.arrived(arrival(UID_1, "sidecar", ID_B));
+    elsewhere.arrived(arrival(UID_2, "main", ID_B));
+
+    for (ContainerArrivals a : List.of(arrivals, elsewhere)) {
+      PassPlan plan =
+          new TargetResolver(NODE, new Protection(null, null), a.lookup())
+              .resolve(
+                  object(pod), new PodSnapshot(NODE, List.of(pod)), List.of(), ClaimIndex.empty());
+      assertThat(plan.apply()).extracting(ContainerTarget::containerId).containsExactly(ID_A);
+    }
+    assertThat(arrivals.size()).as("the dead arrival is forgotten").isZero();
+  }
+
+  private static ContainerArrivals.Arrival arrival(String podUid, String container, String id) {
+    return new ContainerArrivals.Arrival(
+        podUid,
+        container,
+        id,
+        "containerd://" + id,
+        new dev.cgroupns.agent.proc.ProcessIdentity(4242, 99),
+        java.time.Instant.EPOCH);
   }
 
   @Test
