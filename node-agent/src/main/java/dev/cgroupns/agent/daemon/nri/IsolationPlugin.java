@@ -219,16 +219,16 @@ public final class IsolationPlugin implements Plugin {
   private void refused(PodSandbox pod, Container container) {
     RefusalDetector.Refusal refusal = refusals.refusal().orElseThrow();
     ledger.removed(refusal.containerId());
+    // The cause first: the status keeps 256 characters (the log all), and names may be long.
     String reason =
-        "the runtime refused the adjusted creation of container "
+        "a validator rejects namespace adjustments, likely containerd's NRI default_validator"
+            + " reject_namespace_adjustment: the runtime refused adjusted container "
             + container.getName()
             + " of pod "
             + pod.getNamespace()
             + "/"
             + pod.getName()
-            + ", likely a validator rejecting namespace adjustments (containerd's NRI"
-            + " default_validator with reject_namespace_adjustment = true, or a validator plugin);"
-            + " containers are isolated by remounting until the runtime restarts";
+            + "; remounting until the plugin registers again";
     LOG.warn("{}", reason);
     listener.refused(reason);
   }

@@ -31,8 +31,11 @@ public final class NriMetrics implements IsolationPlugin.Listener, NriPluginRunn
     Gauge.builder("cgroupns.agent.nri.connected", connected, AtomicInteger::get)
         .description("1 while the NRI plugin is registered with the runtime")
         .register(registry);
+    // Held strongly: the supplier is often a method reference nothing else holds, and a gauge
+    // holds its object weakly by default (its value turns NaN once that is collected).
     Gauge.builder(
             "cgroupns.agent.nri.isolating.at.creation", atCreation, s -> s.getAsBoolean() ? 1 : 0)
+        .strongReference(true)
         .description(
             "1 while targeted containers are isolated as they are created: the plugin is"
                 + " registered and the runtime has not refused its adjustments")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.daemon.nri.CreationDecision.Kind;
 import dev.cgroupns.agent.daemon.targets.Protection;
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.PodSelector;
@@ -146,6 +147,7 @@ class IsolationPluginTest {
             r ->
                 assertThat(r)
                     .contains("container app of pod team-a/web")
+                    .hasSizeLessThan(AtCreationState.MAX_REASON)
                     .contains("reject_namespace_adjustment"));
     assertThat(ledger.find(ID)).as("never created").isEmpty();
     assertThat(ledger.find(retry.getId())).isEmpty();
