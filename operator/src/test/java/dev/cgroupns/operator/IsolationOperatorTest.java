@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cgroupns.api.v1alpha1.ApiGroup;
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -125,10 +126,16 @@ class IsolationOperatorTest {
     assertThat(get("web").getStatus().pending).isEqualTo(3);
 
     new FakeAgent(client, "node-a").actOnAll(ContainerPhase.Isolated);
-    new FakeAgent(client, "node-b").actOnAll(ContainerPhase.Isolated);
+    new FakeAgent(client, "node-b")
+        .atCreation(new AtCreationState(false, "no NRI socket"))
+        .actOnAll(ContainerPhase.Isolated);
 
     awaitCondition("web", "Ready", "True", "Isolated");
     var status = get("web").getStatus();
+    // Per node, whether its containers are born isolated or remounted, as its agent says.
+    assertThat(status.nodes)
+        .extracting(n -> n.node + " " + n.isolatesAtCreation)
+        .containsExactlyInAnyOrder("node-a true", "node-b false");
     assertThat(status.matched).isEqualTo(3);
     assertThat(status.isolated).isEqualTo(3);
     assertThat(status.pending).isZero();

@@ -24,6 +24,9 @@ public class CgroupIsolationNodeStatus {
 
   public NodeCounts summary;
 
+  /** Whether the agent isolates targeted containers at their creation, and why not when not. */
+  public AtCreationState atCreation;
+
   @Size(max = MAX_CONTAINERS)
   public List<ContainerResult> containers = new ArrayList<>();
 }

@@ -16,4 +16,11 @@ public class NodeSummary {
 
   /** False when the node's agent has not reported on the current instructions. */
   public Boolean agentReporting;
+
+  /**
+   * True when the node's agent says targeted containers are born isolated (in a cgroup namespace of
+   * their own, through the runtime's NRI); false when they are isolated by remounting once they run
+   * (the node's object says why); absent when the agent has not said.
+   */
+  public Boolean isolatesAtCreation;
 }

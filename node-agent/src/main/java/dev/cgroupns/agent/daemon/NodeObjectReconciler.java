@@ -23,6 +23,7 @@ import dev.cgroupns.agent.isolate.IsolationRequest;
 import dev.cgroupns.agent.isolate.MountAccess;
 import dev.cgroupns.agent.isolate.RecordOwner;
 import dev.cgroupns.agent.proc.ProcessIdentity;
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -77,6 +78,7 @@ final class NodeObjectReconciler {
   private final ExecutorService engineThreads;
   private final EventRecorder events;
   private final Predicate<String> isolatedAtCreation;
+  private final Supplier<AtCreationState> atCreation;
 
   /** By object UID: the status the last pass computed, and the last one known to be stored. */
   private final Map<String, CgroupIsolationNodeStatus> computed = new ConcurrentHashMap<>();
@@ -94,7 +96,8 @@ final class NodeObjectReconciler {
       Clock clock,
       ExecutorService engineThreads,
       EventRecorder events,
-      Predicate<String> isolatedAtCreation) {
+      Predicate<String> isolatedAtCreation,
+      Supplier<AtCreationState> atCreation) {
     this.nodeName = nodeName;
     this.agentName = agentName;
     this.resolver = resolver;
@@ -106,6 +109,7 @@ final class NodeObjectReconciler {
     this.clock = clock;
     this.events = events;
     this.isolatedAtCreation = isolatedAtCreation;
+    this.atCreation = atCreation;
   }
 
   /** What a pass left to do. */
@@ -182,7 +186,8 @@ final class NodeObjectReconciler {
             ? now.truncatedTo(ChronoUnit.SECONDS).toString()
             : basis == null ? null : basis.lastVerified;
     CgroupIsolationNodeStatus status =
-        StatusAssembler.assemble(basis, results, generation, agentName, lastVerified, now);
+        StatusAssembler.assemble(
+            basis, results, generation, agentName, lastVerified, atCreation.get(), now);
     boolean changed = !StatusComparison.sameApartFromLastVerified(status, stored);
     if (!changed && !(verifying && heartbeatDue(stored, now))) {
       status.lastVerified = stored == null ? null : stored.lastVerified;

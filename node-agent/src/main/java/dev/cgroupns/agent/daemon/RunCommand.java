@@ -11,6 +11,7 @@ import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.daemon.events.EventBudget;
 import dev.cgroupns.agent.daemon.nri.AtCreationLedger;
+import dev.cgroupns.agent.daemon.nri.AtCreationTracker;
 import dev.cgroupns.agent.daemon.nri.CreationDecision;
 import dev.cgroupns.agent.daemon.nri.IsolationPlugin;
 import dev.cgroupns.agent.daemon.nri.NriMetrics;
@@ -237,16 +238,23 @@ public final class RunCommand implements Callable<Integer> {
     Protection protection = new Protection(config.podNamespace(), config.podName());
     NodeWatches watches = new NodeWatches(client, config.nodeName());
     AtCreationLedger ledger = new AtCreationLedger();
+    AtCreationTracker atCreation =
+        nri.enabled() ? AtCreationTracker.enabled() : AtCreationTracker.disabled();
+    NriMetrics nriMetrics = new NriMetrics(registry, atCreation::active);
     NriPluginRunner nriRunner = null;
     if (nri.enabled()) {
-      NriMetrics nriMetrics = new NriMetrics(registry);
       IsolationPlugin plugin =
           new IsolationPlugin(
               new CreationDecision(config.nodeName(), protection),
               watches::objects,
               ledger,
-              nriMetrics);
-      nriRunner = new NriPluginRunner(nri.socket(), nri.index(), plugin, nriMetrics);
+              IsolationPlugin.Listener.both(atCreation, nriMetrics));
+      nriRunner =
+          new NriPluginRunner(
+              nri.socket(),
+              nri.index(),
+              plugin,
+              NriPluginRunner.StateListener.both(atCreation, nriMetrics));
     }
     AgentMetrics metrics = new AgentMetrics(registry);
     PodEventWriter events =
@@ -284,7 +292,8 @@ public final class RunCommand implements Callable<Integer> {
             clock,
             engineThreads,
             events,
-            containerId -> ledger.find(containerId).isPresent());
+            containerId -> ledger.find(containerId).isPresent(),
+            atCreation);
     NodeAgentDaemon daemon =
         new NodeAgentDaemon(
             config, engine, watches, reconciler, engineThreads, events, registry, nriRunner);
@@ -305,6 +314,8 @@ public final class RunCommand implements Callable<Integer> {
                 }));
     // Containers the runtime says were isolated at creation: verify (and so report) them again.
     ledger.onRestore(() -> daemon.requestAll(true));
+    // Whether new containers are isolated at creation changed: every status says so at once.
+    atCreation.onChange(() -> daemon.requestAll(false));
     return daemon;
   }
 

@@ -17,6 +17,7 @@ import dev.cgroupns.agent.daemon.targets.ClaimIndex;
 import dev.cgroupns.agent.daemon.targets.PodSnapshot;
 import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.daemon.targets.TargetResolver;
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -47,6 +48,7 @@ class NodeObjectReconcilerTest {
   private final List<ContainerEvent> events = new ArrayList<>();
   private final ExecutorService engineThreads = Executors.newFixedThreadPool(2);
   private NodeObjectReconciler reconciler;
+  private AtCreationState atCreation = new AtCreationState(true, null);
 
   @BeforeEach
   void setUp() {
@@ -62,7 +64,8 @@ class NodeObjectReconcilerTest {
             Clock.fixed(Instant.parse("2026-12-02T12:00:00Z"), ZoneOffset.UTC),
             engineThreads,
             events::add,
-            containerId -> false);
+            containerId -> false,
+            () -> atCreation);
   }
 
   @AfterEach
@@ -109,6 +112,25 @@ class NodeObjectReconcilerTest {
 
     assertThat(engine.calls()).hasSize(1);
     assertThat(writer.writes).hasSize(1);
+  }
+
+  @Test
+  void anIncrementalPassWritesAChangeOfTheAtCreationStateAlone() {
+    String c0 = containerId();
+    engine.start(c0);
+    Pod pod = runningPod("team", "a", NODE, c0);
+    CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, pod));
+    pass(object, List.of(pod), false);
+    assertThat(writer.writes.get(0).atCreation.active).isTrue();
+
+    atCreation = new AtCreationState(false, "the runtime refused an adjusted creation");
+    pass(object, List.of(pod), false);
+
+    assertThat(engine.calls()).hasSize(1);
+    assertThat(writer.writes).hasSize(2);
+    assertThat(writer.writes.get(1).atCreation.active).isFalse();
+    assertThat(writer.writes.get(1).atCreation.reason)
+        .isEqualTo("the runtime refused an adjusted creation");
   }
 
   @Test

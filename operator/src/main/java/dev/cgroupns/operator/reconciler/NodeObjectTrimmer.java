@@ -9,7 +9,8 @@ import java.util.ArrayList;
 /**
  * Cuts a cached CgroupIsolationNode down to what the operator reads: metadata, the whole spec (its
  * own instructions, compared on every reconciliation), and from the agent's status only the
- * generation it acted on and each container's identity, phase and message.
+ * generation it acted on, whether it isolates at creation, and each container's identity, phase and
+ * message.
  *
  * <p>Why: the agent's per-container views (cgroup paths, mounts, container ID) make up most of a
  * node object, about 780 bytes per container; the operator never reads them, and across thousands
@@ -39,6 +40,7 @@ final class NodeObjectTrimmer {
       CgroupIsolationNodeStatus kept = new CgroupIsolationNodeStatus();
       kept.observedGeneration = status.observedGeneration;
       kept.summary = status.summary;
+      kept.atCreation = status.atCreation;
       kept.containers = new ArrayList<>();
       if (status.containers != null) {
         for (ContainerResult result : status.containers) {

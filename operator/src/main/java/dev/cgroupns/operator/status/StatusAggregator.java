@@ -117,6 +117,11 @@ public final class StatusAggregator {
     NodeSummary summary = new NodeSummary();
     summary.node = node;
     summary.agentReporting = reported != null;
+    // Said by the agent of the node, for the whole node; absent from an agent that does not say.
+    summary.isolatesAtCreation =
+        reported == null || reported.getStatus().atCreation == null
+            ? null
+            : reported.getStatus().atCreation.active;
     summary.matched = 0;
     summary.isolated = 0;
     summary.alreadyPrivate = 0;

@@ -2,6 +2,7 @@ package dev.cgroupns.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.operator.status.StatusAggregator;
 import dev.cgroupns.operator.testing.RealisticNodeObject;
@@ -18,6 +19,7 @@ class NodeObjectTrimmerTest {
     CgroupIsolationNode full = RealisticNodeObject.reported();
     full.getMetadata().setGeneration(3L);
     full.getStatus().observedGeneration = 3L;
+    full.getStatus().atCreation = new AtCreationState(false, "the runtime refused");
 
     CgroupIsolationNode trimmed = NodeObjectTrimmer.trim(full);
 
@@ -25,6 +27,7 @@ class NodeObjectTrimmerTest {
     assertThat(trimmed.getMetadata().getOwnerReferences())
         .isEqualTo(full.getMetadata().getOwnerReferences());
     assertThat(StatusAggregator.reportsCurrentInstructions(trimmed)).isTrue();
+    assertThat(trimmed.getStatus().atCreation.reason).isEqualTo("the runtime refused");
     assertThat(trimmed.getStatus().containers).hasSameSizeAs(full.getStatus().containers);
     var first = trimmed.getStatus().containers.get(0);
     assertThat(first.phase).isEqualTo(full.getStatus().containers.get(0).phase);

@@ -5,6 +5,7 @@ import static dev.cgroupns.operator.testing.NodeObjects.reported;
 import static dev.cgroupns.operator.testing.NodeObjects.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationStatus;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -94,6 +95,30 @@ class StatusAggregatorTest {
     assertThat(aggregate.status().isolated).isZero();
     assertThat(aggregate.nodesNotReporting()).isEqualTo(2);
     assertThat(aggregate.status().nodes).allMatch(n -> Boolean.FALSE.equals(n.agentReporting));
+  }
+
+  @Test
+  void eachNodeSaysWhetherItsContainersAreBornIsolatedAsItsAgentSays() {
+    var wanted =
+        desired(
+            "node-a", List.of(pod("web-1", "app")),
+            "node-b", List.of(pod("web-2", "app")),
+            "node-c", List.of(pod("web-3", "app")),
+            "node-d", List.of(pod("web-4", "app")));
+    CgroupIsolationNode a = reported(object("node-a", 1), 1);
+    a.getStatus().atCreation = new AtCreationState(true, null);
+    CgroupIsolationNode b = reported(object("node-b", 1), 1);
+    b.getStatus().atCreation = new AtCreationState(false, "the runtime refused");
+    CgroupIsolationNode c = reported(object("node-c", 1), 1);
+    // An agent behind the object's generation: what it said is not current.
+    CgroupIsolationNode d = reported(object("node-d", 2), 1);
+    d.getStatus().atCreation = new AtCreationState(true, null);
+
+    Aggregate aggregate = StatusAggregator.aggregate(wanted, List.of(a, b, c, d));
+
+    assertThat(aggregate.status().nodes)
+        .extracting(n -> n.node + " " + n.isolatesAtCreation)
+        .containsExactlyInAnyOrder("node-a true", "node-b false", "node-c null", "node-d null");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.cgroupns.operator.testing;
 
 import dev.cgroupns.api.v1alpha1.ApiGroup;
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -37,6 +38,7 @@ public final class FakeAgent {
   private final KubernetesClient client;
   private final String node;
   private final PodLookup pods;
+  private AtCreationState atCreation = new AtCreationState(true, null);
 
   /** An agent that reads each listed pod with its own GET, as simple tests want. */
   public FakeAgent(KubernetesClient client, String node) {
@@ -54,6 +56,12 @@ public final class FakeAgent {
     this.client = client;
     this.node = node;
     this.pods = pods;
+  }
+
+  /** What it says of isolating at creation from now on (by default: it does). */
+  public FakeAgent atCreation(AtCreationState state) {
+    this.atCreation = state;
+    return this;
   }
 
   /** Its node objects, found the way the agent finds them: by the node label. */
@@ -105,6 +113,7 @@ public final class FakeAgent {
     status.agent = "agent-" + node;
     status.containers = results;
     status.summary = counts(results);
+    status.atCreation = atCreation;
     writeStatus(object, status);
   }
 
@@ -115,6 +124,7 @@ public final class FakeAgent {
     status.agent = "agent-" + node;
     status.containers = List.of();
     status.summary = counts(List.of());
+    status.atCreation = atCreation;
     writeStatus(object, status);
   }
 

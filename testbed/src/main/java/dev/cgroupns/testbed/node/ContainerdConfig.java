@@ -13,6 +13,12 @@ public final class ContainerdConfig {
   private ContainerdConfig() {}
 
   public static String render(NodeLayout node, Path runc, Path cniBinaries) {
+    return render(node, runc, cniBinaries, NriValidation.NONE);
+  }
+
+  /** The configuration, with containerd's NRI validator set as {@code validation} says. */
+  public static String render(
+      NodeLayout node, Path runc, Path cniBinaries, NriValidation validation) {
     return """
         version = 3
         root = '%s'
@@ -33,7 +39,7 @@ public final class ContainerdConfig {
           socket_path = '%s'
           plugin_path = '%s'
           plugin_config_path = '%s'
-
+        %s
         [plugins.'io.containerd.cri.v1.images']
           snapshotter = 'overlayfs'
           [plugins.'io.containerd.cri.v1.images'.pinned_images]
@@ -72,6 +78,7 @@ public final class ContainerdConfig {
             node.nriSocket(),
             node.nriPlugins(),
             node.nriPluginConfig(),
+            validation.toml(),
             PauseImage.REFERENCE,
             runc,
             node.runcRoot(),

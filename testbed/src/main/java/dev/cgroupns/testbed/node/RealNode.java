@@ -57,6 +57,7 @@ public final class RealNode implements AutoCloseable {
   private final List<Path> hierarchies;
   private final List<ComponentProcess> processes = new ArrayList<>();
   private final NodeLock lock;
+  private final NriValidation validation;
   private ApiRelay relay;
   private NodeLeftovers.Baseline baseline =
       new NodeLeftovers.Baseline(List.of(), Map.of(), List.of());
@@ -68,8 +69,10 @@ public final class RealNode implements AutoCloseable {
       NodeLayout layout,
       List<Path> hierarchies,
       NodeLock lock,
+      NriValidation validation,
       Consumer<String> progress) {
     this.plane = plane;
+    this.validation = validation;
     this.lock = lock;
     this.binaries = binaries;
     this.layout = layout;
@@ -90,13 +93,29 @@ public final class RealNode implements AutoCloseable {
       Path parent,
       Path cache,
       Consumer<String> progress) {
+    return start(plane, binaries, parent, cache, NriValidation.NONE, progress);
+  }
+
+  /**
+   * {@link #start(LocalControlPlane, KubeBinaries, Path, Path, Consumer)} with containerd's NRI
+   * validator set as {@code validation} says (kept across {@link #restartContainerd}).
+   */
+  public static RealNode start(
+      LocalControlPlane plane,
+      KubeBinaries binaries,
+      Path parent,
+      Path cache,
+      NriValidation validation,
+      Consumer<String> progress) {
     NodeLock lock = NodeLock.acquire(parent.resolve(LOCK_FILE), Duration.ofMinutes(10));
     RealNode node;
     try {
       List<Path> hierarchies = CgroupHierarchies.mounted();
       sweep(parent, hierarchies, progress);
       Path dir = RunDirectories.create(parent, DIR_PREFIX);
-      node = new RealNode(plane, binaries, NodeLayout.of(dir), hierarchies, lock, progress);
+      node =
+          new RealNode(
+              plane, binaries, NodeLayout.of(dir), hierarchies, lock, validation, progress);
     } catch (RuntimeException | Error e) {
       lock.close();
       throw e;
@@ -153,7 +172,8 @@ public final class RealNode implements AutoCloseable {
             BridgeNetwork.GATEWAY,
             BridgeNetwork.API_PORT,
             new InetSocketAddress(api.getHost(), api.getPort()));
-    write(layout.containerdConfig(), ContainerdConfig.render(layout, RUNC, CNI_PLUGINS));
+    write(
+        layout.containerdConfig(), ContainerdConfig.render(layout, RUNC, CNI_PLUGINS, validation));
     List<Path> archives =
         List.of(
             new PauseImage(cache).writeArchive(layout.images().resolve("pause.tar")),

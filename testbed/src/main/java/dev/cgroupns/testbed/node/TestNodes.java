@@ -20,6 +20,14 @@ public final class TestNodes {
 
   /** Starts a node; the caller closes it. */
   public static RealNode start() {
+    return start(NriValidation.NONE);
+  }
+
+  /**
+   * Starts a node whose containerd validates NRI adjustments as {@code validation} says; the caller
+   * closes it.
+   */
+  public static RealNode start(NriValidation validation) {
     Precondition.require(isRoot(), "needs root (uid 0) to run containerd and the kubelet");
     for (Path needed :
         List.of(RealNode.RUNC, RealNode.CNI_PLUGINS.resolve("bridge"), RealNode.BUSYBOX)) {
@@ -38,6 +46,7 @@ public final class TestNodes {
             lookup.binaries().get(),
             Path.of(System.getProperty("java.io.tmpdir")),
             Path.of(System.getProperty("user.home"), ".cache", "cgroupns"),
+            validation,
             System.out::println);
     // A test interrupted (Ctrl-C) before its own close: the node goes with the JVM, as the control
     // plane does. Closing twice does nothing.

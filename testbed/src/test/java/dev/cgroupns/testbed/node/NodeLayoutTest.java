@@ -54,10 +54,29 @@ class NodeLayoutTest {
         .contains("SystemdCgroup = false")
         .contains("imports = []")
         .contains("sandbox = '" + PauseImage.REFERENCE + "'");
+    assertThat(containerd).doesNotContain("default_validator");
     String conflist = BridgeNetwork.conflist(node);
     assertThat(conflist)
         .contains("\"bridge\": \"" + node.bridge() + "\"")
         .contains("\"isGateway\": false")
         .contains("\"dataDir\": \"" + node.cniIpamDir() + "\"");
+  }
+
+  @Test
+  void aValidatorRejectingNamespaceAdjustmentsIsASubTableOfContainerdsNriPlugin() {
+    String containerd =
+        ContainerdConfig.render(
+            node,
+            Path.of("/usr/sbin/runc"),
+            Path.of("/usr/lib/cni"),
+            NriValidation.REJECT_NAMESPACE_ADJUSTMENT);
+    assertThat(containerd)
+        .containsSubsequence(
+            "[plugins.'io.containerd.nri.v1.nri']",
+            "socket_path = '" + node.nriSocket() + "'",
+            "[plugins.'io.containerd.nri.v1.nri'.default_validator]",
+            "enable = true",
+            "reject_namespace_adjustment = true",
+            "[plugins.'io.containerd.cri.v1.images']");
   }
 }

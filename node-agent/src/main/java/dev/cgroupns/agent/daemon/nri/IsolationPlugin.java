@@ -11,6 +11,7 @@ import dev.cgroupns.nri.api.ContainerUpdate;
 import dev.cgroupns.nri.api.CreateContainerResponse;
 import dev.cgroupns.nri.api.Event;
 import dev.cgroupns.nri.api.PodSandbox;
+import dev.cgroupns.nri.api.StateChangeEvent;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The agent's NRI plugin: asks {@link CreationDecision} about every container the runtime creates,
  * and answers with its adjustment. It never makes the runtime fail a container: any fault, and any
  * decision that took too long, is answered with no adjustment at all, and the remount path isolates
- * the container once it runs.
+ * the container once it runs. When the runtime refuses its adjustments (a validator rejecting
+ * namespace adjustments fails the adjusted creation, and the kubelet retries), it sees the retry
+ * ({@link RefusalDetector}) and adjusts nothing more until it registers again.
  */
 public final class IsolationPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(IsolationPlugin.class);
@@ -40,16 +43,51 @@ public final class IsolationPlugin implements Plugin {
   private final Supplier<? extends Collection<CgroupIsolationNode>> objects;
   private final AtCreationLedger ledger;
   private final Listener listener;
+  private final RefusalDetector refusals = new RefusalDetector();
 
-  /** What the plugin did, for metrics and tests. */
+  /** What the plugin did, for status, metrics and tests. */
   public interface Listener {
     /**
-     * @param kind the decision, or LEAVE when it failed or came too late
+     * @param kind the decision, or LEAVE when it failed, came too late, or the runtime refuses
+     *     adjustments
      * @param took from the request's arrival to the answer
      */
     void answered(Kind kind, Duration took);
 
+    /** The plugin is registering with the runtime (again): it adjusts containers anew. */
+    default void registering() {}
+
+    /**
+     * The runtime refused an adjusted creation; no container is adjusted on this connection.
+     *
+     * @param reason one sentence naming the container and saying the likely cause
+     */
+    default void refused(String reason) {}
+
     Listener NONE = (kind, took) -> {};
+
+    /** Tells both, {@code first} first. */
+    static Listener both(Listener first, Listener second) {
+      return new Listener() {
+        @Override
+        public void answered(Kind kind, Duration took) {
+          first.answered(kind, took);
+          second.answered(kind, took);
+        }
+
+        @Override
+        public void registering() {
+          first.registering();
+          second.registering();
+        }
+
+        @Override
+        public void refused(String reason) {
+          first.refused(reason);
+          second.refused(reason);
+        }
+      };
+    }
   }
 
   /**
@@ -66,9 +104,18 @@ public final class IsolationPlugin implements Plugin {
     this.listener = listener;
   }
 
+  /**
+   * Subscribes to creations, to POST_CREATE_CONTAINER, which alone tells that an adjusted creation
+   * went through, so that a refused one can be told apart ({@link RefusalDetector}), and to
+   * removals for the ledger. Called at each registration: a runtime that restarted may have another
+   * configuration, so a refusal seen before is forgotten.
+   */
   @Override
   public EventMask configure(ConfigureRequest request) {
-    return EventMask.of(Event.CREATE_CONTAINER, Event.REMOVE_CONTAINER);
+    refusals.reset();
+    listener.registering();
+    return EventMask.of(
+        Event.CREATE_CONTAINER, Event.POST_CREATE_CONTAINER, Event.REMOVE_CONTAINER);
   }
 
   @Override
@@ -77,9 +124,18 @@ public final class IsolationPlugin implements Plugin {
     CreateContainerResponse response = CreateContainerResponse.getDefaultInstance();
     Kind kind = Kind.LEAVE;
     try {
-      Outcome outcome = decision.decide(NriMessages.creating(pod, container), objects.get());
+      RefusalDetector.Verdict verdict =
+          refusals.creating(pod.getUid(), container.getName(), container.getId());
+      Outcome outcome =
+          verdict == RefusalDetector.Verdict.PROCEED
+              ? decision.decide(NriMessages.creating(pod, container), objects.get())
+              : null;
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      if (took.compareTo(ANSWER_BUDGET) > 0) {
+      if (outcome == null) {
+        if (verdict == RefusalDetector.Verdict.REFUSED_NOW) {
+          refused(pod, container);
+        }
+      } else if (took.compareTo(ANSWER_BUDGET) > 0) {
         LOG.warn(
             "deciding about container {} of pod {}/{} took {} ms; it is left to remounting",
             container.getName(),
@@ -92,6 +148,7 @@ public final class IsolationPlugin implements Plugin {
             container.getId(),
             new AtCreationLedger.Entry(
                 pod.getUid(), container.getName(), outcome.adjustment().readOnly()));
+        refusals.adjusted(pod.getUid(), container.getName(), container.getId());
         kind = Kind.ADJUST;
         LOG.info(
             "isolating container {} of pod {}/{} at creation for {}: {}",
@@ -154,6 +211,41 @@ public final class IsolationPlugin implements Plugin {
     return List.of();
   }
 
+  /**
+   * The runtime failed the creation of an adjusted container, and retries it: the adjustment is the
+   * likely cause. Said once per connection; the container and every later one are created as the
+   * runtime makes them, and isolated by remounting.
+   */
+  private void refused(PodSandbox pod, Container container) {
+    RefusalDetector.Refusal refusal = refusals.refusal().orElseThrow();
+    ledger.removed(refusal.containerId());
+    // The cause first: the status keeps 256 characters (the log all), and names may be long.
+    String reason =
+        "a validator rejects namespace adjustments, likely containerd's NRI default_validator"
+            + " reject_namespace_adjustment: the runtime refused adjusted container "
+            + container.getName()
+            + " of pod "
+            + pod.getNamespace()
+            + "/"
+            + pod.getName()
+            + "; remounting until the plugin registers again";
+    LOG.warn("{}", reason);
+    listener.refused(reason);
+  }
+
+  @Override
+  public void stateChange(StateChangeEvent event) {
+    switch (event.getEvent()) {
+      case POST_CREATE_CONTAINER -> refusals.created(event.getContainer().getId());
+      case REMOVE_CONTAINER -> removeContainer(event.getPod(), event.getContainer());
+      default -> {}
+    }
+  }
+
+  /**
+   * A container is gone. Not the end of a pending creation: containerd also removes, from its
+   * plugins' view, a creation the validator refused ({@link RefusalDetector}).
+   */
   @Override
   public void removeContainer(PodSandbox pod, Container container) {
     ledger.removed(container.getId());

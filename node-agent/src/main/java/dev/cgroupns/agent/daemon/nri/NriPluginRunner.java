@@ -44,6 +44,14 @@ public final class NriPluginRunner implements AutoCloseable {
     void changed(boolean connected, String why);
 
     StateListener NONE = (connected, why) -> {};
+
+    /** Tells both, {@code first} first. */
+    static StateListener both(StateListener first, StateListener second) {
+      return (connected, why) -> {
+        first.changed(connected, why);
+        second.changed(connected, why);
+      };
+    }
   }
 
   public NriPluginRunner(Path socket, String index, Plugin plugin, StateListener listener) {

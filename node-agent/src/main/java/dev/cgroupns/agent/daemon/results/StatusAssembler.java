@@ -1,5 +1,6 @@
 package dev.cgroupns.agent.daemon.results;
 
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
@@ -33,6 +34,7 @@ public final class StatusAssembler {
    * @param generation the metadata.generation whose instructions were acted on
    * @param agent the agent pod's name
    * @param lastVerified when every container was last checked against the kernel (RFC 3339)
+   * @param atCreation whether the agent isolates containers at their creation now (null: unsaid)
    * @param now the time of this pass
    */
   public static CgroupIsolationNodeStatus assemble(
@@ -41,6 +43,7 @@ public final class StatusAssembler {
       Long generation,
       String agent,
       String lastVerified,
+      AtCreationState atCreation,
       Instant now) {
     Map<String, ContainerResult> before = new HashMap<>();
     if (previous != null && previous.containers != null) {
@@ -71,6 +74,10 @@ public final class StatusAssembler {
     status.lastVerified = lastVerified;
     status.containers = containers;
     status.summary = count(containers);
+    status.atCreation =
+        atCreation == null
+            ? null
+            : new AtCreationState(atCreation.active, Messages.bounded(atCreation.reason));
     return status;
   }
 

@@ -10,6 +10,7 @@ import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
@@ -22,6 +23,7 @@ import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.TestClusters;
 import dev.cgroupns.testbed.kube.CrdInstaller;
 import dev.cgroupns.testbed.node.BusyboxPodYaml;
+import dev.cgroupns.testbed.node.NriValidation;
 import dev.cgroupns.testbed.node.RealNode;
 import dev.cgroupns.testbed.node.TestNodes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -51,7 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  * created: their first instruction already reads ":/" for every hierarchy, their cgroupfs is rooted
  * at their own cgroup and read-only, for a plain, a privileged and an included hostPath pod alike,
  * without any remount, and the status says {@code isolatedBy: AtCreation}. An unselected pod is
- * created as the runtime makes it. After containerd restarts, the plugin registers again.
+ * created as the runtime makes it. After containerd restarts, the plugin registers again. A
+ * containerd whose validator rejects namespace adjustments still runs the pods, isolated by
+ * remounting, and the status says why.
  */
 class AtCreationRealNodeTest {
   /** Pods that a node object selects, and one that none does. */
@@ -129,6 +133,12 @@ class AtCreationRealNodeTest {
                       .as(r.pod)
                       .isNotEmpty()
                       .allMatch(p -> p.path.equals("/")));
+
+      // Registered and nothing refused: every node object says so.
+      assertThat(
+              client.resources(CgroupIsolationNode.class).inNamespace(namespace).list().getItems())
+          .allSatisfy(o -> assertThat(o.getStatus().atCreation.active).isTrue());
+      assertThat(gauge(registry, "cgroupns.agent.nri.isolating.at.creation")).isEqualTo(1);
 
       for (String name : SELECTED) {
         // The first instruction's output: no window in which it saw its host path.
@@ -269,6 +279,96 @@ class AtCreationRealNodeTest {
       }
       node.close();
     }
+  }
+
+  /**
+   * containerd's default validator rejects namespace adjustments: the creation the plugin adjusts
+   * fails, the kubelet retries, and the plugin, seeing the retry, answers it and every later one
+   * with no adjustment. The pod becomes Ready, is isolated by remounting, and the node's status and
+   * metrics say that containers are not isolated at creation, and why.
+   */
+  @Test
+  void aRuntimeRefusingNamespaceAdjustmentsGetsThePodRemountedAndTheStatusSaysWhy(
+      @TempDir Path state) throws Exception {
+    RealNode node = TestNodes.start(NriValidation.REJECT_NAMESPACE_ADJUSTMENT);
+    NodeAgentDaemon daemon = null;
+    try {
+      LocalControlPlane plane = TestClusters.controlPlane();
+      KubernetesClient client = plane.adminClient();
+      new CrdInstaller(client).install(TestClusters.checkout().resolve("crds"));
+      Kubectl kubectl = Kubectl.admin(plane);
+      String namespace = plane.newNamespace("refused");
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      daemon = startAgent(node, client, state, registry);
+
+      CgroupIsolationNode object =
+          object(namespace, "by-app", node.name(), "x", HostCgroupfsPolicy.Skip);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> client.resource(object).create() != null);
+      // Registered, nothing refused yet: the status says containers are isolated at creation.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> Boolean.TRUE.equals(atCreation(client, namespace).active));
+      assertThat(gauge(registry, "cgroupns.agent.nri.isolating.at.creation")).isEqualTo(1);
+
+      Kubectl.Result apply =
+          kubectl.runWithInput(
+              pod("refused", node.name(), "x", "plain"), "apply", "-n", namespace, "-f", "-");
+      assertThat(apply.ok()).as(apply.toString()).isTrue();
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> ready(plane, namespace, "refused"));
+      // Created as the runtime makes it: it read its host path.
+      String uid =
+          client.pods().inNamespace(namespace).withName("refused").get().getMetadata().getUid();
+      assertThat(logs(kubectl, namespace, "refused")).contains("pod" + uid);
+
+      listPods(client, namespace, "by-app", List.of("refused"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () ->
+                  assertThat(results(client, namespace))
+                      .extracting(r -> r.pod + " " + r.phase + " " + r.isolatedBy)
+                      .containsExactly("refused Isolated Remounted"));
+      AtCreationState said = atCreation(client, namespace);
+      assertThat(said.active).isFalse();
+      assertThat(said.reason)
+          .contains("container main of pod " + namespace + "/refused")
+          .contains("reject_namespace_adjustment");
+
+      assertThat(registry.get("cgroupns.agent.nri.refusals").counter().count()).isEqualTo(1);
+      assertThat(gauge(registry, "cgroupns.agent.nri.isolating.at.creation")).isZero();
+      assertThat(gauge(registry, "cgroupns.agent.nri.connected")).isEqualTo(1);
+      // One refused adjusted creation, then the retry created unadjusted.
+      assertThat(creations(registry, "adjust")).isEqualTo(1);
+      assertThat(creations(registry, "leave")).isGreaterThanOrEqualTo(1);
+      Kubectl.Result delete =
+          kubectl.run("delete", "pods", "--all", "-n", namespace, "--wait=true");
+      assertThat(delete.ok()).as(delete.toString()).isTrue();
+    } finally {
+      if (daemon != null) {
+        daemon.close();
+      }
+      node.close();
+    }
+  }
+
+  private static AtCreationState atCreation(KubernetesClient client, String namespace) {
+    CgroupIsolationNode object =
+        client.resources(CgroupIsolationNode.class).inNamespace(namespace).withName("by-app").get();
+    return object == null || object.getStatus() == null || object.getStatus().atCreation == null
+        ? new AtCreationState()
+        : object.getStatus().atCreation;
+  }
+
+  private static double gauge(PrometheusMeterRegistry registry, String name) {
+    return registry.get(name).gauge().value();
   }
 
   private static void awaitResult(

@@ -2,6 +2,7 @@ package dev.cgroupns.agent.daemon.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
 import dev.cgroupns.api.v1alpha1.ContainerResult;
@@ -23,6 +24,7 @@ class StatusAssemblerTest {
             1L,
             "agent",
             null,
+            null,
             T1);
     assertThat(first.containers)
         .extracting(r -> r.lastTransitionTime)
@@ -34,6 +36,7 @@ class StatusAssemblerTest {
             List.of(result("a", ContainerPhase.Pending), result("b", ContainerPhase.Isolated)),
             1L,
             "agent",
+            null,
             null,
             T2);
 
@@ -52,7 +55,7 @@ class StatusAssemblerTest {
     results.add(result("p" + i, ContainerPhase.Isolated));
 
     CgroupIsolationNodeStatus status =
-        StatusAssembler.assemble(null, results, 3L, "agent", "2026-11-29T07:00:00Z", T1);
+        StatusAssembler.assemble(null, results, 3L, "agent", "2026-11-29T07:00:00Z", null, T1);
 
     assertThat(status.observedGeneration).isEqualTo(3L);
     assertThat(status.agent).isEqualTo("agent");
@@ -72,7 +75,13 @@ class StatusAssemblerTest {
     late.message = "m\n".repeat(400);
     CgroupIsolationNodeStatus status =
         StatusAssembler.assemble(
-            null, List.of(early, result("a", ContainerPhase.Isolated), late), 1L, "x", null, T1);
+            null,
+            List.of(early, result("a", ContainerPhase.Isolated), late),
+            1L,
+            "x",
+            null,
+            null,
+            T1);
 
     assertThat(status.containers).extracting(r -> r.pod).containsExactly("a", "b");
     assertThat(status.containers.get(1).phase).isEqualTo(ContainerPhase.Isolated);
@@ -87,7 +96,8 @@ class StatusAssemblerTest {
     }
     results.add(result("zzz", ContainerPhase.Failed));
 
-    CgroupIsolationNodeStatus status = StatusAssembler.assemble(null, results, 1L, "x", null, T1);
+    CgroupIsolationNodeStatus status =
+        StatusAssembler.assemble(null, results, 1L, "x", null, null, T1);
 
     assertThat(status.containers).hasSize(CgroupIsolationNodeStatus.MAX_CONTAINERS);
     assertThat(status.containers).extracting(r -> r.pod).contains("zzz");
@@ -96,11 +106,40 @@ class StatusAssemblerTest {
   @Test
   void lastVerifiedAloneIsNotAChange() {
     List<ContainerResult> results = List.of(result("a", ContainerPhase.Isolated));
-    CgroupIsolationNodeStatus one = StatusAssembler.assemble(null, results, 1L, "x", "t1", T1);
-    CgroupIsolationNodeStatus two = StatusAssembler.assemble(one, results, 1L, "x", "t2", T2);
+    CgroupIsolationNodeStatus one =
+        StatusAssembler.assemble(null, results, 1L, "x", "t1", null, T1);
+    CgroupIsolationNodeStatus two = StatusAssembler.assemble(one, results, 1L, "x", "t2", null, T2);
 
     assertThat(StatusComparison.sameApartFromLastVerified(one, two)).isTrue();
     assertThat(StatusComparison.sameApartFromLastVerified(one, null)).isFalse();
+  }
+
+  @Test
+  void theAtCreationStateIsCarriedBoundedAndAChangeOfItIsAChange() {
+    List<ContainerResult> results = List.of(result("a", ContainerPhase.Isolated));
+    CgroupIsolationNodeStatus active =
+        StatusAssembler.assemble(null, results, 1L, "x", "t1", new AtCreationState(true, null), T1);
+    CgroupIsolationNodeStatus refused =
+        StatusAssembler.assemble(
+            active,
+            results,
+            1L,
+            "x",
+            "t1",
+            new AtCreationState(false, "the runtime refused\n" + "x".repeat(1000)),
+            T2);
+
+    assertThat(active.atCreation.active).isTrue();
+    assertThat(active.atCreation.reason).isNull();
+    assertThat(refused.atCreation.active).isFalse();
+    assertThat(refused.atCreation.reason)
+        .startsWith("the runtime refused x")
+        .hasSizeLessThanOrEqualTo(AtCreationState.MAX_REASON);
+    assertThat(StatusComparison.sameApartFromLastVerified(active, refused)).isFalse();
+    CgroupIsolationNodeStatus unsaid =
+        StatusAssembler.assemble(active, results, 1L, "x", "t1", null, T2);
+    assertThat(unsaid.atCreation).isNull();
+    assertThat(StatusComparison.sameApartFromLastVerified(active, unsaid)).isFalse();
   }
 
   private static ContainerResult result(String pod, ContainerPhase phase) {

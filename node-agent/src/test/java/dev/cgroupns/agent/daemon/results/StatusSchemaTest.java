@@ -10,6 +10,7 @@ import dev.cgroupns.agent.daemon.engine.FailureReason;
 import dev.cgroupns.agent.daemon.targets.ContainerTarget;
 import dev.cgroupns.agent.inspect.CgroupNamespace;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
+import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
@@ -55,7 +56,13 @@ class StatusSchemaTest {
     }
     CgroupIsolationNodeStatus status =
         StatusAssembler.assemble(
-            null, results, 3L, "agent-pod", "2026-11-29T07:00:00Z", Instant.now());
+            null,
+            results,
+            3L,
+            "agent-pod",
+            "2026-11-29T07:00:00Z",
+            new AtCreationState(false, "r".repeat(AtCreationState.MAX_REASON + 50)),
+            Instant.now());
 
     CgroupIsolationNode object = object();
     JsonNode before = Serialization.jsonMapper().valueToTree(object);
