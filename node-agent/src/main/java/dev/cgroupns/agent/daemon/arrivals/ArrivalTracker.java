@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * only after the kubelet's next relist and status update, hundreds of milliseconds later.
  *
  * <p>The container's name is the one thing the cgroup does not tell; the runtime wrote it into the
- * bundle's {@code config.json}, which is the working directory of the runtime's shim, the parent of
- * the container's init. Any doubt (no shim, no annotations, another pod's UID, a sandbox, too many
- * processes to tell the init) drops the arrival: the pod status path then acts as before, so this
- * only ever makes isolation earlier, never different.
+ * bundle's {@code config.json}, found from the working directory of the runtime's shim, the parent
+ * of the container's init. Any doubt (no shim, no annotations, another pod's UID, a sandbox, too
+ * many processes to tell the init) drops the arrival: the pod status path then acts as before, so
+ * this only ever makes isolation earlier, never different.
  *
  * <p>Bounded: at most {@link #MAX_PENDING} cgroups followed at once, each for at most {@link
  * #GIVE_UP_AFTER}; a pod that makes cgroups by the thousand only fills its own share of the queue
@@ -142,7 +142,14 @@ public final class ArrivalTracker implements AutoCloseable {
         round = new ArrayList<>(pending.values());
       }
       for (Pending p : round) {
-        Optional<Outcome> outcome = check(p);
+        Optional<Outcome> outcome;
+        try {
+          outcome = check(p);
+        } catch (RuntimeException e) {
+          // Never the thread's end: this one cgroup is left to the pod status path.
+          LOG.warn("following container cgroup {} failed: {}", p.dir(), e.toString());
+          outcome = Optional.of(Outcome.UNNAMED);
+        }
         if (outcome.isEmpty() && clock.instant().isAfter(p.since().plus(GIVE_UP_AFTER))) {
           outcome = Optional.of(Outcome.GAVE_UP);
         }
@@ -185,7 +192,8 @@ public final class ArrivalTracker implements AutoCloseable {
       if (init == null || RuntimeInit.stillPreparing(procFs.comm(init.pid()))) {
         return Optional.empty();
       }
-      Optional<BundleAnnotations> bundle = bundle(procFs.parentPid(init.pid()));
+      Optional<BundleAnnotations> bundle =
+          bundle(procFs.parentPid(init.pid()), p.cgroup().containerId());
       if (bundle.isEmpty() || !bundle.get().podUid().equals(p.cgroup().podUid().get())) {
         return Optional.of(Outcome.UNNAMED);
       }
@@ -242,19 +250,31 @@ public final class ArrivalTracker implements AutoCloseable {
     return Optional.of(pids);
   }
 
-  /** The annotations in the bundle that is the shim's working directory. */
-  private Optional<BundleAnnotations> bundle(int shimPid) {
+  /**
+   * The annotations of the container's bundle, found from its shim's working directory. containerd
+   * runs one shim per pod, in the sandbox's bundle; every container's bundle is a sibling named
+   * after its ID. A runtime with one monitor per container runs it in the container's own bundle.
+   */
+  private Optional<BundleAnnotations> bundle(int shimPid, String containerId) {
     if (shimPid <= 1) {
       return Optional.empty();
     }
-    try {
-      byte[] config =
-          readAtMost(
-              procFs.pidDir(shimPid).resolve("cwd/config.json"), BundleAnnotations.MAX_BYTES);
-      return config == null ? Optional.empty() : BundleAnnotations.parse(config);
-    } catch (IOException e) {
-      return Optional.empty();
+    Path cwd = procFs.pidDir(shimPid).resolve("cwd");
+    // The ID is 64 hex digits (checked when the cgroup was parsed): no path can hide in it.
+    for (Path config :
+        List.of(
+            cwd.resolve("..").resolve(containerId).resolve("config.json"),
+            cwd.resolve("config.json"))) {
+      try {
+        byte[] content = readAtMost(config, BundleAnnotations.MAX_BYTES);
+        if (content != null) {
+          return BundleAnnotations.parse(content);
+        }
+      } catch (IOException e) {
+        // not this layout; try the next
+      }
     }
+    return Optional.empty();
   }
 
   /** The file's bytes, or null when it holds more than {@code max}. */

@@ -63,7 +63,10 @@ class ArrivalTrackerTest {
 
   @Test
   void aContainerIsRecordedOnceItsInitRunsItsProgramAndNamedFromItsShimsBundle() throws Exception {
-    shim(400, bundle("container", "main", UID));
+    // The shim runs in the sandbox's bundle; the container's own is the sibling that counts.
+    shim(
+        400,
+        Map.of(ID, bundle("container", "main", UID), SANDBOX_ID, bundle("sandbox", null, UID)));
     Path pod = Files.createDirectory(cgroup.resolve("kubepods/besteffort/pod" + UID));
     Path container = Files.createDirectory(pod.resolve(ID));
     process(500, 400, "runc:[2:INIT]");
@@ -86,8 +89,8 @@ class ArrivalTrackerTest {
 
   @Test
   void sandboxesAnotherPodsBundleAndShimlessProcessesAreNotArrivals() throws Exception {
-    shim(400, bundle("sandbox", null, UID));
-    shim(401, bundle("container", "main", OTHER_UID));
+    shim(400, Map.of(SANDBOX_ID, bundle("sandbox", null, UID)));
+    shim(401, Map.of(ID, bundle("container", "main", OTHER_UID)));
     Path pod = Files.createDirectory(cgroup.resolve("kubepods/besteffort/pod" + UID));
     String[] ids = {SANDBOX_ID, ID, "e".repeat(64)};
     int[] parents = {400, 401, 1};
@@ -115,7 +118,7 @@ class ArrivalTrackerTest {
     watcher.start();
     assertThat(watcher.watchedPods()).isEqualTo(1);
 
-    shim(400, bundle("container", "main", UID));
+    shim(400, Map.of(ID, bundle("container", "main", UID)));
     process(500, 400, "sleep");
     Path container = Files.createDirectory(pod.resolve(ID));
     Files.writeString(container.resolve("cgroup.procs"), "500\n");
@@ -154,12 +157,19 @@ class ArrivalTrackerTest {
     Files.writeString(dir.resolve("comm"), comm + "\n");
   }
 
-  /** A fake shim whose working directory holds {@code config}. */
-  private void shim(int pid, String config) throws Exception {
+  /**
+   * A fake shim of one pod, as containerd runs it: in the sandbox's bundle, with each container's
+   * bundle beside it, named after the container's ID.
+   */
+  private void shim(int pid, Map<String, String> configs) throws Exception {
     process(pid, 1, "containerd-shim");
-    Path bundle = Files.createDirectories(tmp.resolve("bundles/" + pid));
-    Files.writeString(bundle.resolve("config.json"), config);
-    Files.createSymbolicLink(proc.resolve(pid + "/cwd"), bundle);
+    Path bundles = Files.createDirectories(tmp.resolve("bundles/" + pid));
+    for (Map.Entry<String, String> config : configs.entrySet()) {
+      Path bundle = Files.createDirectories(bundles.resolve(config.getKey()));
+      Files.writeString(bundle.resolve("config.json"), config.getValue());
+    }
+    Files.createDirectories(bundles.resolve(SANDBOX_ID));
+    Files.createSymbolicLink(proc.resolve(pid + "/cwd"), bundles.resolve(SANDBOX_ID));
   }
 
   private static String bundle(String type, String name, String podUid) {
