@@ -52,6 +52,20 @@ enum ContainerState {
     return args.length >= 2 && args[0].endsWith("runc") && args[1].equals("init");
   }
 
+  /**
+   * Whether /proc/PID/status shows pid 1 of a pid namespace below the reader's ("NSpid: 4242 1"): a
+   * container's init, not runc's processes that fork it.
+   */
+  static boolean isNamespaceInit(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("NSpid:")) {
+        String[] pids = line.substring("NSpid:".length()).trim().split("\\s+");
+        return pids.length >= 2 && pids[pids.length - 1].equals("1");
+      }
+    }
+    return false;
+  }
+
   /** The pause program of the pod's sandbox: not a container of the pod's spec. */
   static boolean isPause(String cmdline) {
     return cmdline.split("\0")[0].equals("/pause");

@@ -64,6 +64,14 @@ class ContainerStateTest {
   }
 
   @Test
+  void theContainersInitIsPidOneOfItsNamespace() {
+    assertThat(ContainerState.isNamespaceInit("Name:\tsh\nPid:\t4242\nNSpid:\t4242\t1\n")).isTrue();
+    assertThat(ContainerState.isNamespaceInit("Name:\trunc:[1:CHILD]\nNSpid:\t4241\n")).isFalse();
+    assertThat(ContainerState.isNamespaceInit("NSpid:\t4243\t7\n")).isFalse();
+    assertThat(ContainerState.isNamespaceInit("Name:\tsh\n")).isFalse();
+  }
+
+  @Test
   void thePauseProgramIsTheSandbox() {
     assertThat(ContainerState.isPause("/pause\0")).isTrue();
     assertThat(ContainerState.isPause(SH)).isFalse();

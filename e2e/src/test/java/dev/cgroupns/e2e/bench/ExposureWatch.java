@@ -179,31 +179,26 @@ final class ExposureWatch implements AutoCloseable {
     }
   }
 
-  /** The earliest started process of the cgroup: the container's init, before it forks. */
+  /**
+   * The container's init: the process of the cgroup that is pid 1 of its own pid namespace. runc's
+   * init forks twice before it gets there, and the processes before it, in the cgroup first, exit.
+   */
   private boolean findFirstProcess(Seen s, Path cgroup) throws IOException {
-    long pid = 0;
-    long ticks = Long.MAX_VALUE;
     for (String line : Files.readAllLines(cgroup.resolve("cgroup.procs"))) {
       if (line.isBlank()) {
         continue;
       }
-      long candidate = Long.parseLong(line.trim());
-      long started =
-          ProcStatParser.startTime(
-              Files.readString(proc.resolve(Long.toString(candidate)).resolve("stat")));
-      if (started < ticks) {
-        ticks = started;
-        pid = candidate;
+      Path pidDir = proc.resolve(line.trim());
+      if (ContainerState.isNamespaceInit(Files.readString(pidDir.resolve("status")))) {
+        long started = ProcStatParser.startTime(Files.readString(pidDir.resolve("stat")));
+        synchronized (this) {
+          s.pid = Long.parseLong(line.trim());
+          s.startNanos = clock.nanoTimeOfTicks(started);
+        }
+        return true;
       }
     }
-    if (pid == 0) {
-      return false;
-    }
-    synchronized (this) {
-      s.pid = pid;
-      s.startNanos = clock.nanoTimeOfTicks(ticks);
-    }
-    return true;
+    return false;
   }
 
   private Collection<String> podDirs() throws IOException {

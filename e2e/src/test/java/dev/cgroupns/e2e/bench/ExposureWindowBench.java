@@ -1,12 +1,6 @@
 package dev.cgroupns.e2e.bench;
 
-import dev.cgroupns.agent.daemon.DaemonConfig;
-import dev.cgroupns.agent.daemon.NodeAgentDaemon;
-import dev.cgroupns.agent.daemon.RunCommand;
-import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
-import dev.cgroupns.agent.daemon.nri.NriSettings;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
-import dev.cgroupns.sandbox.system.InProcessControlPlane;
 import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.TestClusters;
@@ -16,11 +10,7 @@ import dev.cgroupns.testbed.node.TestNodes;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,39 +23,55 @@ import org.junit.jupiter.api.Test;
 /**
  * The exposure window on the real node: from a container process's start to the moment its memory
  * cgroupfs is read-only and rooted at its own cgroup, for 1 pod and for 30 pods started at once,
- * through each path of the agent; and pod creation to Ready. Not a test (the name keeps surefire
- * from picking it up); run it as root with {@code e2e/bin/bench exposure} or
+ * through each path of the agent; kubectl apply to Ready; and the agent pod's memory. Not a test
+ * (the name keeps surefire from picking it up); run it as root with
  *
  * <pre>
- * CI=true mvn -q -B -pl e2e -am test -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dtest=ExposureWindowBench [-Dbench.cases=1x10,30x2] [-Dbench.paths=remount,at-creation] \
+ * e2e/bin/bench exposure [-Dbench.cases=1x10,30x2] [-Dbench.paths=remount,at-creation,daemonset] \
  *     [-Dbench.pauseMicros=500]
  * </pre>
  *
+ * (the launcher builds the images too; {@code CI=true mvn -q -B -pl e2e -am test
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ExposureWindowBench} runs it as well, the
+ * daemonset path once {@code mvn -Pimages -DskipTests package} has built them).
+ *
  * <p>The real node ({@link RealNode}: kubelet, containerd, runc) against the real control plane
- * with the project installed; the operator and the agent in this JVM, each with its own client (the
- * cluster admin's credentials), the agent wired as {@code node-agent run} wires it:
+ * with the project installed, and per path ({@link Agents}):
  *
  * <ul>
- *   <li><b>remount</b>: no NRI plugin. The agent learns of a new container from the pod status and
+ *   <li><b>remount</b>: the operator and the agent in this JVM, the agent wired as {@code
+ *       node-agent run} wires it, without NRI. It learns of a new container from the pod status and
  *       remounts its cgroupfs.
- *   <li><b>at-creation</b>: the agent's NRI plugin on the node's socket; containerd asks it before
- *       creating each container, so the container's first instruction already runs in its own
- *       cgroup namespace with a read-only cgroupfs: the window is 0 by construction, measured the
- *       same way to show it.
+ *   <li><b>at-creation</b>: the same with the agent's NRI plugin on the node's socket; containerd
+ *       asks it before creating each container, so the container's first instruction already runs
+ *       in its own cgroup namespace with a read-only cgroupfs: the window is 0 by construction,
+ *       measured the same way to show it.
+ *   <li><b>daemonset</b>: the project as users deploy it ({@link DeployedProject}: the operator's
+ *       Deployment and the agent's DaemonSet pod under the kubelet); remounting, since the node's
+ *       NRI socket is not at the DaemonSet's path. After each round the agent container's memory is
+ *       read from its cgroup ({@link CgroupMemory}).
  * </ul>
  *
  * A CgroupIsolation selecting {@code app=bench} exists before the measured pods, and already
  * isolates one running pod of the node (so its node object is there, as in steady state). Each
- * round applies N privileged busybox pods (privileged: the runtime mounts their cgroupfs
- * read-write, the case isolation changes; unprivileged ones get it read-only already) with one
- * kubectl apply, and measures for each container, polling from the host ({@link ExposureWatch}):
- * its first process's start time (/proc/PID/stat field 22, floored to 10 ms clock ticks), whether
- * it was ever seen running its own command exposed, and when it was first seen isolated. The
- * exposure of a container never seen exposed is 0; "start to first sight isolated" is shown too.
- * Each container's first instruction prints /proc/self/cgroup: all ":/" means it saw its own
- * namespace from the start. The start time counts from the fork of runc's init, so the runtime's
- * own setup (a few tens of ms) is inside the window, as in the issue's first measurement.
+ * round applies N privileged busybox pods with one kubectl apply (privileged: the runtime mounts
+ * their cgroupfs read-write, the case isolation changes; unprivileged ones get it read-only
+ * already), and measures each container by polling from the host ({@link ExposureWatch}):
+ *
+ * <ul>
+ *   <li>start: the start time of the container's init (pid 1 of its pid namespace), from
+ *       /proc/PID/stat field 22 in clock ticks: floored to 10 ms. That process is runc's init until
+ *       it execs the container's command, so the runtime's own setup is inside the window, as in
+ *       the issue's first measurement;
+ *   <li>whether it was ever seen running its own command exposed, and when it was first seen
+ *       isolated ({@link ContainerState}). The exposure of a container never seen exposed is 0;
+ *       "start to first sight isolated" is printed beside it, and so is the time from the first
+ *       sight of its own command running to isolated (the window its own code had, to within a
+ *       sweep of the poll).
+ * </ul>
+ *
+ * Each container's first instruction prints /proc/self/cgroup: all ":/" means it saw its own cgroup
+ * namespace from the start.
  */
 class ExposureWindowBench {
   private static final Path MEMORY = Path.of("/sys/fs/cgroup/memory");
@@ -98,6 +104,7 @@ class ExposureWindowBench {
       long exposureMs,
       long toIsolatedSightMs,
       long toRunningSightMs,
+      long runningToIsolatedMs,
       boolean seenExposed,
       boolean firstReadOwn) {}
 
@@ -105,7 +112,7 @@ class ExposureWindowBench {
   void processStartToIsolated() throws Exception {
     List<Case> cases = Case.parse(System.getProperty("bench.cases", "1x10,30x2"));
     List<String> paths =
-        Arrays.stream(System.getProperty("bench.paths", "remount,at-creation").split(","))
+        Arrays.stream(System.getProperty("bench.paths", "remount,at-creation,daemonset").split(","))
             .map(String::trim)
             .toList();
     long pauseMicros = Long.getLong("bench.pauseMicros", 500);
@@ -113,17 +120,14 @@ class ExposureWindowBench {
     RealNode node = TestNodes.start();
     try {
       LocalControlPlane plane = TestClusters.withProject();
-      try (AutoCloseable operator =
-          new InProcessControlPlane().startOperator(plane.adminConfig())) {
-        BootClock clock = BootClock.measure(300);
-        System.out.printf(
-            "clocks calibrated to +-%d us; start times floored to %d ms clock ticks (machine: %s)%n",
-            TimeUnit.NANOSECONDS.toMicros(clock.uncertaintyNanos()),
-            1000 / BootClock.TICKS_PER_SECOND,
-            MachineLoad.describe());
-        for (String path : paths) {
-          summary.addAll(onePath(node, plane, path, cases, clock, pauseMicros));
-        }
+      BootClock clock = BootClock.measure(300);
+      System.out.printf(
+          "clocks calibrated to +-%d us; start times floored to %d ms clock ticks (machine: %s)%n",
+          TimeUnit.NANOSECONDS.toMicros(clock.uncertaintyNanos()),
+          1000 / BootClock.TICKS_PER_SECOND,
+          MachineLoad.describe());
+      for (String path : paths) {
+        summary.addAll(onePath(node, plane, path, cases, clock, pauseMicros));
       }
     } finally {
       node.close();
@@ -137,7 +141,7 @@ class ExposureWindowBench {
     summary.forEach(System.out::println);
     System.out.println(
         "rerun (root): e2e/bin/bench exposure [-Dbench.cases=1x10,30x2]"
-            + " [-Dbench.paths=remount,at-creation]");
+            + " [-Dbench.paths=remount,at-creation,daemonset]");
   }
 
   /** Runs the bench without JUnit (as root, from the repository root). */
@@ -153,21 +157,12 @@ class ExposureWindowBench {
       BootClock clock,
       long pauseMicros)
       throws Exception {
-    NriSettings nri =
-        switch (path) {
-          case "remount" -> NriSettings.disabled();
-          case "at-creation" -> new NriSettings(node.layout().nriSocket(), "10");
-          default ->
-              throw new IllegalArgumentException(
-                  "bench.paths: '" + path + "' is neither remount nor at-creation");
-        };
     KubernetesClient client = plane.adminClient();
     Kubectl kubectl = Kubectl.admin(plane);
     String namespace = plane.newNamespace("exposure-" + path);
     List<String> summary = new ArrayList<>();
-    Path state = Files.createTempDirectory("exposure-bench-agent");
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (NodeAgentDaemon agent = startAgent(node, client, state, registry, nri)) {
+    List<CgroupMemory> memory = new ArrayList<>();
+    try (Agents agents = Agents.start(path, node, plane)) {
       ok(kubectl.runWithInput(isolationYaml(), "apply", "-n", namespace, "-f", "-"));
       ok(kubectl.runWithInput(pods("anchor", 1, node.name()), "apply", "-n", namespace, "-f", "-"));
       await(
@@ -213,6 +208,14 @@ class ExposureWindowBench {
             sweeps.addAll(watch.sweepMicros());
           }
           all.addAll(measured);
+          agents
+              .agentMemory()
+              .ifPresent(
+                  m -> {
+                    memory.add(m);
+                    System.out.printf(
+                        "%s %s: the agent pod's container: %s%n", path, round, m.describe());
+                  });
           System.out.printf(
               "%s %s: exposure %s; %d of %d seen exposed; all Ready %d ms, status all Isolated"
                   + " %d ms after kubectl apply (machine: %s)%n",
@@ -228,6 +231,14 @@ class ExposureWindowBench {
           ok(kubectl.run("delete", "pods", "-n", namespace, "-l", "round=" + round, "--wait=true"));
         }
         summary.add(describe(path, c, all, ready, statusIsolated, sweeps));
+        if (!memory.isEmpty()) {
+          CgroupMemory last = memory.get(memory.size() - 1);
+          summary.add(
+              String.format(
+                  "    agent DaemonSet pod after the last round, from its container's cgroup: %s"
+                      + " [target <= 64 MiB]",
+                  last.describe()));
+        }
       }
       ok(kubectl.run("delete", "-n", namespace, "cgroupisolation/bench", "--wait=true"));
       ok(kubectl.run("delete", "namespace", namespace, "--wait=true"));
@@ -248,7 +259,8 @@ class ExposureWindowBench {
         "%s, %d pod(s) at once x %d rounds: exposure %s%s%n"
             + "    seen exposed running its own command: %d of %d; first instruction read its own"
             + " cgroup namespace (\":/\"): %d of %d%n"
-            + "    start to first sight isolated %s; start to first sight running %s%n"
+            + "    start to first sight isolated %s; start to first sight running its own"
+            + " command %s; from that sight to isolated %s%n"
             + "    kubectl apply to all Ready: %s; to the status counting all Isolated: %s%n"
             + "    host poll sweep %s",
         path,
@@ -263,8 +275,9 @@ class ExposureWindowBench {
         all.size(),
         all.stream().filter(Measured::firstReadOwn).count(),
         all.size(),
-        Percentiles.of(all.stream().map(Measured::toIsolatedSightMs).toList()).format("ms", ""),
-        Percentiles.of(all.stream().map(Measured::toRunningSightMs).toList()).format("ms", ""),
+        Percentiles.of(all.stream().map(Measured::toIsolatedSightMs).toList()).format("ms"),
+        Percentiles.of(all.stream().map(Measured::toRunningSightMs).toList()).format("ms"),
+        Percentiles.of(all.stream().map(Measured::runningToIsolatedMs).toList()).format("ms"),
         Distribution.of(ready).format("ms"),
         Distribution.of(statusIsolated).format("ms"),
         Percentiles.of(sweeps).format("us", "sweeps"));
@@ -290,6 +303,7 @@ class ExposureWindowBench {
               exposed ? toIsolated : 0,
               toIsolated,
               TimeUnit.NANOSECONDS.toMillis(s.firstRunningNanos - s.startNanos),
+              exposed ? TimeUnit.NANOSECONDS.toMillis(s.isolatedNanos - s.firstRunningNanos) : 0,
               exposed,
               own));
     }
@@ -347,7 +361,7 @@ class ExposureWindowBench {
         : isolation.getStatus().isolated;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -355,54 +369,6 @@ class ExposureWindowBench {
       }
       TimeUnit.MILLISECONDS.sleep(20);
     }
-  }
-
-  /** The agent as {@code node-agent run} wires it; started and ready. */
-  private static NodeAgentDaemon startAgent(
-      RealNode node,
-      KubernetesClient client,
-      Path state,
-      PrometheusMeterRegistry registry,
-      NriSettings nri)
-      throws Exception {
-    DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
-    DaemonConfig config =
-        new DaemonConfig(
-            node.name(),
-            null,
-            null,
-            defaults.procRoot(),
-            defaults.cgroupRoot(),
-            state,
-            0,
-            defaults.resyncInterval(),
-            defaults.heartbeat(),
-            defaults.batchDelay(),
-            defaults.parallelism(),
-            defaults.writeRetry(),
-            defaults.shutdownTimeout());
-    NodeAgentDaemon daemon =
-        RunCommand.wire(
-            config,
-            client,
-            KernelContainerEngine.create(
-                config.procRoot(), config.cgroupRoot(), state, (int) ProcessHandle.current().pid()),
-            registry,
-            Clock.systemUTC(),
-            nri);
-    daemon.start();
-    try {
-      await("the agent ready", daemon::ready);
-      if (nri.enabled()) {
-        await(
-            "the agent's NRI plugin registered",
-            () -> registry.get("cgroupns.agent.nri.connected").gauge().value() == 1);
-      }
-    } catch (RuntimeException e) {
-      daemon.close();
-      throw e;
-    }
-    return daemon;
   }
 
   private static void ok(Kubectl.Result result) {

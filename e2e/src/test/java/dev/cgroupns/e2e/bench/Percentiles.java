@@ -23,7 +23,11 @@ record Percentiles(long p50, long p99, long max, int count) {
 
   /** E.g. "p50 120 ms, p99 180 ms, max 190 ms (30 containers)". */
   String format(String unit, String what) {
-    return String.format(
-        "p50 %d %s, p99 %d %s, max %d %s (%d %s)", p50, unit, p99, unit, max, unit, count, what);
+    return format(unit) + " (" + count + " " + what + ")";
+  }
+
+  /** E.g. "p50 120 ms, p99 180 ms, max 190 ms". */
+  String format(String unit) {
+    return String.format("p50 %d %s, p99 %d %s, max %d %s", p50, unit, p99, unit, max, unit);
   }
 }

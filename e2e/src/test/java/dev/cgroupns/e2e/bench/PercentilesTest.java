@@ -27,6 +27,14 @@ class PercentilesTest {
   }
 
   @Test
+  void formattedWithOrWithoutTheCount() {
+    Percentiles p = new Percentiles(120, 180, 190, 30);
+    assertThat(p.format("ms", "containers"))
+        .isEqualTo("p50 120 ms, p99 180 ms, max 190 ms (30 containers)");
+    assertThat(p.format("us")).isEqualTo("p50 120 us, p99 180 us, max 190 us");
+  }
+
+  @Test
   void noMeasurementIsAnError() {
     assertThatThrownBy(() -> Percentiles.of(List.of()))
         .isInstanceOf(IllegalArgumentException.class);
