@@ -47,6 +47,18 @@ final class ExposureWatch implements AutoCloseable {
     boolean done() {
       return sandbox || vanished || isolatedNanos != 0;
     }
+
+    private Seen copy() {
+      Seen c = new Seen(podUid, containerId);
+      c.pid = pid;
+      c.startNanos = startNanos;
+      c.firstRunningNanos = firstRunningNanos;
+      c.firstExposedNanos = firstExposedNanos;
+      c.isolatedNanos = isolatedNanos;
+      c.sandbox = sandbox;
+      c.vanished = vanished;
+      return c;
+    }
   }
 
   private final Path qosDir;
@@ -78,10 +90,10 @@ final class ExposureWatch implements AutoCloseable {
     thread.start();
   }
 
-  /** What has been seen so far, by container ID (sandboxes excluded). */
+  /** A copy of what has been seen so far, by container ID (sandboxes excluded). */
   synchronized Map<String, Seen> containers() {
     Map<String, Seen> out = new LinkedHashMap<>();
-    seen.values().stream().filter(s -> !s.sandbox).forEach(s -> out.put(s.containerId, s));
+    seen.values().stream().filter(s -> !s.sandbox).forEach(s -> out.put(s.containerId, s.copy()));
     return out;
   }
 
