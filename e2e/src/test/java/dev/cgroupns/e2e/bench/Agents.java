@@ -1,0 +1,141 @@
+package dev.cgroupns.e2e.bench;
+
+import dev.cgroupns.agent.daemon.DaemonConfig;
+import dev.cgroupns.agent.daemon.NodeAgentDaemon;
+import dev.cgroupns.agent.daemon.RunCommand;
+import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
+import dev.cgroupns.agent.daemon.nri.NriSettings;
+import dev.cgroupns.sandbox.system.InProcessControlPlane;
+import dev.cgroupns.testbed.cluster.LocalControlPlane;
+import dev.cgroupns.testbed.node.RealNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The operator and the agent of one path of the exposure bench, running until closed:
+ *
+ * <ul>
+ *   <li>{@code remount} and {@code at-creation}: both in this JVM, each with its own client (the
+ *       cluster admin's credentials), the agent wired as {@code node-agent run} wires it, without
+ *       or with its NRI plugin on the node's socket;
+ *   <li>{@code daemonset}: the project as users deploy it ({@link DeployedProject}); the node's NRI
+ *       socket is not where the DaemonSet looks for it, so the agent remounts.
+ * </ul>
+ */
+interface Agents extends AutoCloseable {
+
+  /** The agent pod's memory, when the agent runs as a pod. */
+  default Optional<CgroupMemory> agentMemory() throws IOException {
+    return Optional.empty();
+  }
+
+  static Agents start(String path, RealNode node, LocalControlPlane plane) throws Exception {
+    return switch (path) {
+      case "remount" -> inProcess(node, plane, NriSettings.disabled());
+      case "at-creation" ->
+          inProcess(node, plane, new NriSettings(node.layout().nriSocket(), "10"));
+      case "daemonset" -> {
+        DeployedProject project = DeployedProject.deploy(node, plane);
+        yield new Agents() {
+          @Override
+          public Optional<CgroupMemory> agentMemory() throws IOException {
+            return Optional.of(project.agentMemory());
+          }
+
+          @Override
+          public void close() throws IOException {
+            project.close();
+          }
+        };
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "bench.paths: '" + path + "' is none of remount, at-creation, daemonset");
+    };
+  }
+
+  private static Agents inProcess(RealNode node, LocalControlPlane plane, NriSettings nri)
+      throws Exception {
+    AutoCloseable operator = new InProcessControlPlane().startOperator(plane.adminConfig());
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(plane.adminConfig()).build();
+    Path state = Files.createTempDirectory("exposure-bench-agent");
+    NodeAgentDaemon agent;
+    try {
+      agent = startAgent(node, client, state, nri);
+    } catch (Exception | Error e) {
+      client.close();
+      operator.close();
+      throw e;
+    }
+    return () -> {
+      try {
+        agent.close();
+      } finally {
+        client.close();
+        operator.close();
+        deleteTree(state);
+      }
+    };
+  }
+
+  /** The agent as {@code node-agent run} wires it; started and ready. */
+  private static NodeAgentDaemon startAgent(
+      RealNode node, KubernetesClient client, Path state, NriSettings nri) throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
+    DaemonConfig config =
+        new DaemonConfig(
+            node.name(),
+            null,
+            null,
+            defaults.procRoot(),
+            defaults.cgroupRoot(),
+            state,
+            0,
+            defaults.resyncInterval(),
+            defaults.heartbeat(),
+            defaults.batchDelay(),
+            defaults.parallelism(),
+            defaults.writeRetry(),
+            defaults.shutdownTimeout());
+    NodeAgentDaemon daemon =
+        RunCommand.wire(
+            config,
+            client,
+            KernelContainerEngine.create(
+                config.procRoot(), config.cgroupRoot(), state, (int) ProcessHandle.current().pid()),
+            registry,
+            Clock.systemUTC(),
+            nri);
+    daemon.start();
+    try {
+      ExposureWindowBench.await("the agent ready", daemon::ready);
+      if (nri.enabled()) {
+        ExposureWindowBench.await(
+            "the agent's NRI plugin registered",
+            () -> registry.get("cgroupns.agent.nri.connected").gauge().value() == 1);
+      }
+    } catch (Exception | Error e) {
+      daemon.close();
+      throw e;
+    }
+    return daemon;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
