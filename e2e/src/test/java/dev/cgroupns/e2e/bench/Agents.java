@@ -5,6 +5,7 @@ import dev.cgroupns.agent.daemon.NodeAgentDaemon;
 import dev.cgroupns.agent.daemon.RunCommand;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.daemon.nri.NriSettings;
+import dev.cgroupns.e2e.harness.LocalOverlay;
 import dev.cgroupns.sandbox.system.InProcessControlPlane;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.node.RealNode;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  *   <li>{@code remount} and {@code at-creation}: both in this JVM, each with its own client (the
  *       cluster admin's credentials), the agent wired as {@code node-agent run} wires it, without
  *       or with its NRI plugin on the node's socket;
- *   <li>{@code daemonset}: the project as users deploy it ({@link DeployedProject}); the node's NRI
+ *   <li>{@code daemonset}: the project as users deploy it ({@link LocalOverlay}); the node's NRI
  *       socket is not where the DaemonSet looks for it, so the agent remounts.
  * </ul>
  */
@@ -44,15 +45,15 @@ interface Agents extends AutoCloseable {
       case "at-creation" ->
           inProcess(node, plane, new NriSettings(node.layout().nriSocket(), "10"));
       case "daemonset" -> {
-        DeployedProject project = DeployedProject.deploy(node, plane);
+        LocalOverlay project = LocalOverlay.deployOn(node, plane);
         yield new Agents() {
           @Override
           public Optional<CgroupMemory> agentMemory() throws IOException {
-            return Optional.of(project.agentMemory());
+            return Optional.of(CgroupMemory.read(project.agentCgroup("memory")));
           }
 
           @Override
-          public void close() throws IOException {
+          public void close() {
             project.close();
           }
         };

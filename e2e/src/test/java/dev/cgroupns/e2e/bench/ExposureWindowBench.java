@@ -46,10 +46,11 @@ import org.junit.jupiter.api.Test;
  *       asks it before creating each container, so the container's first instruction already runs
  *       in its own cgroup namespace with a read-only cgroupfs: the window is 0 by construction,
  *       measured the same way to show it.
- *   <li><b>daemonset</b>: the project as users deploy it ({@link DeployedProject}: the operator's
- *       Deployment and the agent's DaemonSet pod under the kubelet); remounting, since the node's
- *       NRI socket is not at the DaemonSet's path. After each round the agent container's memory is
- *       read from its cgroup ({@link CgroupMemory}).
+ *   <li><b>daemonset</b>: the project as users deploy it ({@link
+ *       dev.cgroupns.e2e.harness.LocalOverlay}: the operator's Deployment and the agent's DaemonSet
+ *       pod under the kubelet); remounting, since the node's NRI socket is not at the DaemonSet's
+ *       path. After each round the agent container's memory is read from its cgroup ({@link
+ *       CgroupMemory}).
  * </ul>
  *
  * A CgroupIsolation selecting {@code app=bench} exists before the measured pods, and already

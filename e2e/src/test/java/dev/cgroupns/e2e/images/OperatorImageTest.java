@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.e2e.harness.BuiltImages;
 import dev.cgroupns.e2e.harness.ChildJvm;
 import dev.cgroupns.e2e.harness.ClientEnvironment;
 import dev.cgroupns.e2e.harness.OperatorDeployment;

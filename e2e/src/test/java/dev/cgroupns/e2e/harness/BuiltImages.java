@@ -1,4 +1,4 @@
-package dev.cgroupns.e2e.images;
+package dev.cgroupns.e2e.harness;
 
 import dev.cgroupns.agent.testing.Requirements;
 import dev.cgroupns.testbed.cluster.TestClusters;
@@ -11,12 +11,12 @@ import java.nio.file.Path;
  * The image archives this build wrote (each module's {@code images} profile), found in the
  * checkout. Missing, a test skips outside CI and fails in CI, where bin/test builds them.
  */
-final class BuiltImages {
+public final class BuiltImages {
 
   private BuiltImages() {}
 
   /** {@code module}/target/jib-image.tar; its size is printed (a figure, not a check). */
-  static Path archive(String module) {
+  public static Path archive(String module) {
     Path tar = TestClusters.checkout().resolve(module).resolve("target/jib-image.tar");
     Requirements.require(
         Files.isRegularFile(tar),
