@@ -2,7 +2,9 @@
 // containerd runs), for testing the Java library against it. It listens on the socket given as its
 // argument, accepts one external plugin, synchronizes it with one pod and container, then drives a
 // fixed script of calls. Each result is printed on stdout as "STEP BASE64" (the response in
-// protobuf binary) or "STEP-error MESSAGE", for the Java test to check.
+// protobuf binary) or "STEP-error MESSAGE", for the Java test to check. With NRI_BENCH_CALLS=N in
+// its environment it also times N more CreateContainer calls, each for a new pod, as containerd makes
+// them, and prints "round-trip-us" with every call's duration in microseconds.
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +74,25 @@ func main() {
 			fail("the plugin never adjusted the target container (last error %v)", err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+
+	if calls, err := strconv.Atoi(os.Getenv("NRI_BENCH_CALLS")); err == nil && calls > 0 {
+		durations := make([]string, 0, calls)
+		for i := 0; i < calls; i++ {
+			req := create(fmt.Sprintf("bench-%d", i), mounts())
+			req.Pod = &adaptation.PodSandbox{
+				Id: fmt.Sprintf("pod-bench-%d", i), Name: fmt.Sprintf("web-%d", i),
+				Uid: fmt.Sprintf("uid-bench-%d", i), Namespace: "default",
+				Labels: map[string]string{"app": "bench"},
+			}
+			req.Container.PodSandboxId = req.Pod.Id
+			start := time.Now()
+			if _, err := r.CreateContainer(ctx, req); err != nil {
+				fail("bench call %d: %v", i, err)
+			}
+			durations = append(durations, strconv.FormatInt(time.Since(start).Microseconds(), 10))
+		}
+		fmt.Println("round-trip-us " + strings.Join(durations, " "))
 	}
 
 	big := create("big", mounts())

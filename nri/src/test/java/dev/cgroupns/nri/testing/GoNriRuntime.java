@@ -51,17 +51,28 @@ public final class GoNriRuntime implements AutoCloseable {
 
   /** Builds the program (once per build directory) and starts it; returns when it listens. */
   public static GoNriRuntime start() throws Exception {
+    return start(0);
+  }
+
+  /**
+   * As {@link #start()}; the runtime also times {@code benchCalls} CreateContainer calls after the
+   * first, and prints them on a "round-trip-us" line.
+   */
+  public static GoNriRuntime start(int benchCalls) throws Exception {
     build();
     Path directory = Files.createTempDirectory("nri");
     Files.createDirectory(directory.resolve("plugins"));
     Path log = directory.resolve("runtime.log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 BINARY.toAbsolutePath().toString(),
                 directory.resolve("nri.sock").toString(),
                 directory.resolve("plugins").toString())
-            .redirectError(log.toFile())
-            .start();
+            .redirectError(log.toFile());
+    if (benchCalls > 0) {
+      builder.environment().put("NRI_BENCH_CALLS", Integer.toString(benchCalls));
+    }
+    Process process = builder.start();
     GoNriRuntime runtime = new GoNriRuntime(directory, process, log);
     String first = runtime.nextLine();
     if (!first.equals("listening")) {
