@@ -181,6 +181,11 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     requestAll(true);
   }
 
+  /** Marks every object dirty for a pass that starts at once: a new container is running. */
+  public void requestUrgent() {
+    queue.markAllUrgent(watches.objectKeys());
+  }
+
   /** Marks every object dirty. */
   public void requestAll(boolean verify) {
     queue.markAll(watches.objectKeys(), verify);
@@ -189,7 +194,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   private void work() {
     try {
       while (queue.awaitWork()) {
-        if (!sleep(config.batchDelay())) {
+        if (!queue.gather(config.batchDelay())) {
           return;
         }
         if (!watches.synced()) {

@@ -1,11 +1,13 @@
 package dev.cgroupns.agent.daemon;
 
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The daemon's pending work, between the watch threads that add to it and the one pass thread that
@@ -40,6 +42,10 @@ final class PassQueue {
   private boolean housekeepingDue = true;
 
   private boolean firstBatchTaken;
+
+  /** A new container waits for the next batch: its gathering delay is cut short. */
+  private boolean urgent;
+
   private boolean busy;
   private boolean stopped;
 
@@ -55,6 +61,37 @@ final class PassQueue {
       dirty.merge(key, verify, Boolean::logicalOr);
     }
     notifyAll();
+  }
+
+  /**
+   * Marks every one of these objects for a pass that should not wait for more events: a container
+   * the node showed starting runs unisolated until then.
+   */
+  synchronized void markAllUrgent(Collection<String> keys) {
+    urgent = true;
+    markAll(keys, false);
+  }
+
+  /**
+   * Waits up to {@code delay} for more events to join the batch, or less when urgent work came.
+   *
+   * @return false when the queue was stopped meanwhile
+   */
+  synchronized boolean gather(Duration delay) {
+    long deadline = System.nanoTime() + delay.toNanos();
+    while (!urgent && !stopped) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return !stopped;
   }
 
   /** Records a deleted object: the next batch reverts what it isolated. */
@@ -103,6 +140,7 @@ final class PassQueue {
     dirty.clear();
     deleted.clear();
     housekeepingDue = false;
+    urgent = false;
     busy = true;
     return batch;
   }

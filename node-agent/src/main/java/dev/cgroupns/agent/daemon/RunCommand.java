@@ -272,7 +272,7 @@ public final class RunCommand implements Callable<Integer> {
                 () -> {
                   NodeAgentDaemon d = daemonRef.get();
                   if (d != null) {
-                    d.requestAll(false);
+                    d.requestUrgent();
                   }
                 },
                 registry,
