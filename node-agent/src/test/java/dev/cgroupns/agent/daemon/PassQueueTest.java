@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
-import Duration;
+import java.time.Duration;
 import java.util.List;
-import CompletableFuture;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class PassQueueTest {
@@ -121,20 +121,16 @@ class PassQueueTest {
     PassQueue queue = new PassQueue();
     queue.take(List.of());
     CompletableFuture<Boolean> gathering =
-        CompletableFuture.supplyAsync(
-            () -> queue.gather(Duration.ofHours(1)));
+        CompletableFuture.supplyAsync(() -> queue.gather(Duration.ofHours(1)));
 
     queue.markAllUrgent(List.of("ns/a"));
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(gathering::isDone);
+    await().atMost(Duration.ofSeconds(30)).until(gathering::isDone);
     assertThat(gathering.get()).isTrue();
     assertThat(queue.take(List.of()).objects()).containsEntry("ns/a", false);
     queue.finished();
     CompletableFuture<Boolean> after =
-        CompletableFuture.supplyAsync(
-            () -> queue.gather(Duration.ofHours(1)));
+        CompletableFuture.supplyAsync(() -> queue.gather(Duration.ofHours(1)));
     queue.mark("ns/b", false);
     queue.stop();
     await().atMost(Duration.ofSeconds(30)).until(after::isDone);
