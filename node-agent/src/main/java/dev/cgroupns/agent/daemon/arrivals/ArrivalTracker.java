@@ -192,8 +192,17 @@ public final class ArrivalTracker implements AutoCloseable {
       if (init == null || RuntimeInit.stillPreparing(procFs.comm(init.pid()))) {
         return Optional.empty();
       }
-      Optional<BundleAnnotations> bundle =
-          bundle(procFs.parentPid(init.pid()), p.cgroup().containerId());
+      int parent = procFs.parentPid(init.pid());
+      if (parent <= 1) {
+        return Optional.of(Outcome.UNNAMED); // no runtime's shim above it to name it
+      }
+      // The runtime moves its init into the cgroup before the init leaves the runtime's mount
+      // namespace, the host's: until its mount namespace differs from its parent's, acting on it
+      // would act on the host's mounts, whatever its name says.
+      if (!inItsOwnMountNamespace(init.pid(), parent)) {
+        return Optional.empty();
+      }
+      Optional<BundleAnnotations> bundle = bundle(parent, p.cgroup().containerId());
       if (bundle.isEmpty() || !bundle.get().podUid().equals(p.cgroup().podUid().get())) {
         return Optional.of(Outcome.UNNAMED);
       }
@@ -224,6 +233,15 @@ public final class ArrivalTracker implements AutoCloseable {
     } catch (ProcFormatException | UncheckedIOException e) {
       return Optional.of(Outcome.UNNAMED);
     }
+  }
+
+  private boolean inItsOwnMountNamespace(int pid, int parent) {
+    if (parent <= 0) {
+      return false;
+    }
+    Optional<Long> own = procFs.namespaceInode(pid, "mnt");
+    Optional<Long> parents = procFs.namespaceInode(parent, "mnt");
+    return own.isPresent() && parents.isPresent() && !own.get().equals(parents.get());
   }
 
   /** The PIDs in a cgroup.procs; empty when it is too large to read whole or unreadable. */

@@ -88,6 +88,24 @@ class ArrivalTrackerTest {
   }
 
   @Test
+  void aProcessStillInItsRuntimesMountNamespaceIsNoArrivalWhateverItsName() throws Exception {
+    shim(400, Map.of(ID, bundle("container", "main", UID)));
+    Path pod = Files.createDirectory(cgroup.resolve("kubepods/besteffort/pod" + UID));
+    Path container = Files.createDirectory(pod.resolve(ID));
+    process(500, 400, "sleep");
+    mountNamespace(500, 1); // the shim's, the host's
+    Files.writeString(container.resolve("cgroup.procs"), "500\n");
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tracker.pendingCount() == 1);
+    assertThat(arrivals.lookup().running(UID, "main")).isEmpty();
+
+    mountNamespace(500, 2);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> arrivals.lookup().running(UID, "main").isPresent());
+  }
+
+  @Test
   void sandboxesAnotherPodsBundleAndShimlessProcessesAreNotArrivals() throws Exception {
     shim(400, Map.of(SANDBOX_ID, bundle("sandbox", null, UID)));
     shim(401, Map.of(ID, bundle("container", "main", OTHER_UID)));
@@ -155,6 +173,14 @@ class ArrivalTrackerTest {
             + (1000 + pid)
             + " 0 0\n");
     Files.writeString(dir.resolve("comm"), comm + "\n");
+    mountNamespace(pid, parent == 1 || comm.startsWith("containerd") ? 1 : 2);
+  }
+
+  /** The process's /proc/PID/ns/mnt link, "mnt:[N]". */
+  private void mountNamespace(int pid, long inode) throws Exception {
+    Path ns = Files.createDirectories(proc.resolve(pid + "/ns"));
+    Files.deleteIfExists(ns.resolve("mnt"));
+    Files.createSymbolicLink(ns.resolve("mnt"), Path.of("mnt:[" + inode + "]"));
   }
 
   /**

@@ -10,7 +10,10 @@ class RuntimeInitTest {
     assertThat(RuntimeInit.stillPreparing("runc:[2:INIT]")).isTrue();
     assertThat(RuntimeInit.stillPreparing("runc:[1:CHILD]")).isTrue();
     assertThat(RuntimeInit.stillPreparing("crun")).isTrue();
+    assertThat(RuntimeInit.stillPreparing("exe")).isTrue();
+    assertThat(RuntimeInit.stillPreparing("5")).isTrue();
     assertThat(RuntimeInit.stillPreparing("sleep")).isFalse();
+    assertThat(RuntimeInit.stillPreparing("sh5")).isFalse();
     assertThat(RuntimeInit.stillPreparing("java")).isFalse();
     assertThat(RuntimeInit.stillPreparing("runc:[2:INIT]x")).isFalse();
   }
