@@ -18,6 +18,8 @@ import dev.cgroupns.api.v1alpha1.HostCgroupfsPolicy;
 import dev.cgroupns.api.v1alpha1.LabelValues;
 import dev.cgroupns.api.v1alpha1.PodSelector;
 import dev.cgroupns.api.v1alpha1.PodTarget;
+import dev.cgroupns.nri.Plugin;
+import dev.cgroupns.nri.PluginConnection;
 import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.TestClusters;
@@ -43,6 +45,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -392,6 +395,96 @@ class AtCreationRealNodeTest {
   }
 
   /**
+   * The plugin's connection dies while the runtime waits for its answer, as when the agent is
+   * killed: the runtime creates the container without the adjustment, and the agent's remount path
+   * (here an agent without NRI) isolates it once it runs.
+   */
+  @Test
+  void aPluginKilledInTheMiddleOfARequestNeverFailsAContainerAndTheRemountCatchesUp(
+      @TempDir Path state) throws Exception {
+    RealNode node = TestNodes.start();
+    NodeAgentDaemon daemon = null;
+    AtomicReference<PluginConnection> connection = new AtomicReference<>();
+    AtomicBoolean killed = new AtomicBoolean();
+    try {
+      LocalControlPlane plane = TestClusters.controlPlane();
+      KubernetesClient client = plane.adminClient();
+      new CrdInstaller(client).install(TestClusters.checkout().resolve("crds"));
+      Kubectl kubectl = Kubectl.admin(plane);
+      String namespace = plane.newNamespace("killed");
+      daemon =
+          startAgent(
+              node,
+              client,
+              state,
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+              NriSettings.disabled());
+      CgroupIsolationNode object =
+          object(namespace, "by-app", node.name(), "x", HostCgroupfsPolicy.Skip);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> client.resource(object).create() != null);
+      IsolationPlugin isolating =
+          new IsolationPlugin(
+              new CreationDecision(node.name(), new Protection(null, null)),
+              () -> List.of(object),
+              new AtCreationLedger(),
+              IsolationPlugin.Listener.NONE);
+      Plugin dying =
+          new Plugin() {
+            @Override
+            public dev.cgroupns.nri.EventMask configure(
+                dev.cgroupns.nri.api.ConfigureRequest request) {
+              return isolating.configure(request);
+            }
+
+            @Override
+            public dev.cgroupns.nri.api.CreateContainerResponse createContainer(
+                dev.cgroupns.nri.api.PodSandbox pod, dev.cgroupns.nri.api.Container container) {
+              dev.cgroupns.nri.api.CreateContainerResponse answer =
+                  isolating.createContainer(pod, container);
+              if (container.getName().equals("main") && !killed.getAndSet(true)) {
+                // The answer is ready, the runtime waits for it: the connection goes first.
+                connection.get().close();
+              }
+              return answer;
+            }
+          };
+      connection.set(
+          PluginConnection.connect(node.layout().nriSocket(), "cgroup-isolation", "10", dying));
+
+      Kubectl.Result apply =
+          kubectl.runWithInput(
+              pod("killed", node.name(), "x", "plain"), "apply", "-n", namespace, "-f", "-");
+      assertThat(apply.ok()).as(apply.toString()).isTrue();
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> ready(plane, namespace, "killed"));
+      assertThat(killed).as("the plugin was asked, and died").isTrue();
+      String uid =
+          client.pods().inNamespace(namespace).withName("killed").get().getMetadata().getUid();
+      assertThat(logs(kubectl, namespace, "killed"))
+          .as("created without the adjustment: its own host path")
+          .contains("pod" + uid);
+
+      listPods(client, namespace, "by-app", List.of("killed"));
+      awaitResult(
+          client, namespace, containerId(client, namespace, "killed"), "killed Isolated Remounted");
+    } finally {
+      PluginConnection open = connection.get();
+      if (open != null) {
+        open.close();
+      }
+      if (daemon != null) {
+        daemon.close();
+      }
+      node.close();
+    }
+  }
+
+  /**
    * A plugin that answers later than the runtime waits (2 s): the runtime drops it and creates the
    * container anyway, without the adjustment (the remount path's case), and the plugin registers
    * again and isolates the next container at creation.
@@ -477,6 +570,17 @@ class AtCreationRealNodeTest {
   private static NodeAgentDaemon startAgent(
       RealNode node, KubernetesClient client, Path state, PrometheusMeterRegistry registry)
       throws Exception {
+    return startAgent(
+        node, client, state, registry, new NriSettings(node.layout().nriSocket(), "10"));
+  }
+
+  private static NodeAgentDaemon startAgent(
+      RealNode node,
+      KubernetesClient client,
+      Path state,
+      PrometheusMeterRegistry registry,
+      NriSettings nri)
+      throws Exception {
     DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
     DaemonConfig config =
         new DaemonConfig(
@@ -501,13 +605,15 @@ class AtCreationRealNodeTest {
                 config.procRoot(), config.cgroupRoot(), state, (int) ProcessHandle.current().pid()),
             registry,
             Clock.systemUTC(),
-            new NriSettings(node.layout().nriSocket(), "10"));
+            nri);
     daemon.start();
     try {
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(daemon::ready);
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> registry.get("cgroupns.agent.nri.connected").gauge().value() == 1);
+      if (nri.enabled()) {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> registry.get("cgroupns.agent.nri.connected").gauge().value() == 1);
+      }
     } catch (RuntimeException e) {
       daemon.close();
       throw e;
@@ -546,15 +652,22 @@ class AtCreationRealNodeTest {
                             .getMetadata()
                             .getUid()))
             .toList();
-    client
-        .resources(CgroupIsolationNode.class)
-        .inNamespace(namespace)
-        .withName(object)
-        .edit(
-            o -> {
-              o.getSpec().pods = new ArrayList<>(targets);
-              return o;
-            });
+    // The agent writes the status meanwhile: a conflicting edit is read again and retried.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () ->
+                client
+                        .resources(CgroupIsolationNode.class)
+                        .inNamespace(namespace)
+                        .withName(object)
+                        .edit(
+                            o -> {
+                              o.getSpec().pods = new ArrayList<>(targets);
+                              return o;
+                            })
+                    != null);
   }
 
   /** The plugin's own time per request; the runtime's round trip adds the socket's hops. */
