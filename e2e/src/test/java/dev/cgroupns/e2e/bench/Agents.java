@@ -1,10 +1,8 @@
 package dev.cgroupns.e2e.bench;
 
-import dev.cgroupns.agent.daemon.DaemonConfig;
 import dev.cgroupns.agent.daemon.NodeAgentDaemon;
-import dev.cgroupns.agent.daemon.RunCommand;
-import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.daemon.nri.NriSettings;
+import dev.cgroupns.agent.testing.InProcessAgent;
 import dev.cgroupns.e2e.harness.LocalOverlay;
 import dev.cgroupns.sandbox.system.InProcessControlPlane;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
@@ -16,7 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -92,31 +89,7 @@ interface Agents extends AutoCloseable {
   private static NodeAgentDaemon startAgent(
       RealNode node, KubernetesClient client, Path state, NriSettings nri) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
-    DaemonConfig config =
-        new DaemonConfig(
-            node.name(),
-            null,
-            null,
-            defaults.procRoot(),
-            defaults.cgroupRoot(),
-            state,
-            0,
-            defaults.resyncInterval(),
-            defaults.heartbeat(),
-            defaults.batchDelay(),
-            defaults.parallelism(),
-            defaults.writeRetry(),
-            defaults.shutdownTimeout());
-    NodeAgentDaemon daemon =
-        RunCommand.wire(
-            config,
-            client,
-            KernelContainerEngine.create(
-                config.procRoot(), config.cgroupRoot(), state, (int) ProcessHandle.current().pid()),
-            registry,
-            Clock.systemUTC(),
-            nri);
+    NodeAgentDaemon daemon = InProcessAgent.wire(node.name(), client, state, registry, nri);
     daemon.start();
     try {
       ExposureWindowBench.await("the agent ready", daemon::ready);

@@ -2,13 +2,11 @@ package dev.cgroupns.agent.daemon.nri;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cgroupns.agent.daemon.DaemonConfig;
 import dev.cgroupns.agent.daemon.NodeAgentDaemon;
-import dev.cgroupns.agent.daemon.RunCommand;
-import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
 import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
+import dev.cgroupns.agent.testing.InProcessAgent;
 import dev.cgroupns.api.v1alpha1.ApiGroup;
 import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
@@ -37,7 +35,6 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -581,31 +578,7 @@ class AtCreationRealNodeTest {
       PrometheusMeterRegistry registry,
       NriSettings nri)
       throws Exception {
-    DaemonConfig defaults = DaemonConfig.defaults(node.name(), null, null);
-    DaemonConfig config =
-        new DaemonConfig(
-            node.name(),
-            null,
-            null,
-            defaults.procRoot(),
-            defaults.cgroupRoot(),
-            state,
-            0,
-            defaults.resyncInterval(),
-            defaults.heartbeat(),
-            defaults.batchDelay(),
-            defaults.parallelism(),
-            defaults.writeRetry(),
-            defaults.shutdownTimeout());
-    NodeAgentDaemon daemon =
-        RunCommand.wire(
-            config,
-            client,
-            KernelContainerEngine.create(
-                config.procRoot(), config.cgroupRoot(), state, (int) ProcessHandle.current().pid()),
-            registry,
-            Clock.systemUTC(),
-            nri);
+    NodeAgentDaemon daemon = InProcessAgent.wire(node.name(), client, state, registry, nri);
     daemon.start();
     try {
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(daemon::ready);
