@@ -72,6 +72,18 @@ public final class ProcFs {
     return read(pid, "comm", 64).strip();
   }
 
+  /**
+   * The kernel function the process sleeps in, as /proc/PID/wchan names it ("0" when it runs, or
+   * when the kernel hides it); empty when the file is missing.
+   */
+  public String wchan(int pid) {
+    try {
+      return read(pid, "wchan", 128).strip();
+    } catch (ProcessVanishedException e) {
+      return "";
+    }
+  }
+
   /** True when the PID still names the same process: same PID and same start time. */
   public boolean isAlive(ProcessIdentity id) {
     return identity(id.pid()).map(current -> current.equals(id)).orElse(false);

@@ -13,6 +13,7 @@ import dev.cgroupns.agent.isolate.IsolationOutcome.Result;
 import dev.cgroupns.agent.proc.MountInfoEntry;
 import dev.cgroupns.agent.proc.MountInfoParser;
 import dev.cgroupns.agent.proc.ProcFs;
+import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.agent.testing.HostLayout;
 import dev.cgroupns.agent.testing.HostMountTable;
@@ -23,9 +24,11 @@ import dev.cgroupns.testbed.runc.DemoContainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,26 @@ class IsolationRuncTest {
     assertThat(reverted.result()).isEqualTo(Result.REVERTED);
     assertThat(cgroupMountsSeenInside(c)).containsExactlyElementsOf(originalView);
     assertThat(isolator.revert(identity(c), false).result()).isEqualTo(Result.NOTHING_TO_REVERT);
+  }
+
+  @Test
+  void aContainerIsolatedWhileItWaitsToBeStartedRunsItsProgramIsolated() {
+    DemoContainer c = runc.create(ContainerSpec.privilegedPod());
+    ProcessIdentity waiting = identity(c);
+    assertThat(procFs.comm(c.pid())).isEqualTo("runc:[2:INIT]");
+    List<String> originalView = mountsOf(c.pid());
+
+    assertThat(isolator.isolate(IsolationRequest.of(waiting)).result()).isEqualTo(Result.ISOLATED);
+    runc.startCreated(c);
+
+    // The exec keeps the process: the record made for runc's init is the program's.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> procFs.comm(c.pid()).equals("sleep"));
+    assertThat(identity(c)).isEqualTo(waiting);
+    assertSeesOnlyItsOwnSubtree(c, true);
+    assertThat(isolator.revert(waiting, false).result()).isEqualTo(Result.REVERTED);
+    assertThat(mountsOf(c.pid())).containsExactlyElementsOf(originalView);
   }
 
   @Test
@@ -276,6 +299,13 @@ class IsolationRuncTest {
   }
 
   /** mount point, root, per-mount options and fs type of each cgroupfs mount, seen inside. */
+  /** The cgroup mounts of a process, read from the host (a created container runs no exec). */
+  private List<String> mountsOf(int pid) {
+    return procFs.mountInfo(pid).cgroupMounts().stream()
+        .map(m -> m.mountPoint() + " " + m.root() + " " + String.join(",", m.mountOptions()))
+        .toList();
+  }
+
   static List<String> cgroupMountsSeenInside(DemoContainer c) {
     return cgroupMountEntriesInside(c).stream()
         .map(

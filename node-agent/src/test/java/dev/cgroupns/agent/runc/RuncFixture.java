@@ -83,12 +83,25 @@ public final class RuncFixture implements AutoCloseable {
     return name;
   }
 
-  /** The container's init process as the agent identifies it (pid and start time). */
+  /**
+   * Creates a container for a new pod UID without starting it: its init waits for {@link
+   * #startCreated} (see {@link RuncRuntime#create}).
+   */
+  public DemoContainer create(ContainerSpec spec) {
+    return runtime.create("cgns-" + randomHex(4), UUID.randomUUID().toString(), spec);
+  }
+
+  /** Starts a container made by {@link #create}. */
+  public void startCreated(DemoContainer container) {
+    runtime.startCreated(container);
+  }
+
   /** Runs a command in the container with CAP_SYS_ADMIN added, as a privileged pod's may. */
   public String execAsAdmin(DemoContainer container, String... command) {
     return runtime.execWith(container, List.of("CAP_SYS_ADMIN"), command);
   }
 
+  /** The container's init process as the agent identifies it (pid and start time). */
   public static ProcessIdentity identity(DemoContainer container) {
     return ProcFs.host().identity(container.pid()).orElseThrow();
   }

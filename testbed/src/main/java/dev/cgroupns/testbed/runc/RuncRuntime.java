@@ -63,6 +63,24 @@ public final class RuncRuntime {
    * @param podUid the UID of the pod it stands for, part of its cgroup path
    */
   public DemoContainer start(String name, String podUid, ContainerSpec spec) {
+    return launch(name, podUid, spec, "run", "-d");
+  }
+
+  /**
+   * Creates the container without starting it, as a CRI runtime does before the kubelet's start:
+   * its init has made every mount and waits, blocked opening runc's exec FIFO, until {@link
+   * #startCreated}. The returned PID is that init's, which the container's program then keeps.
+   */
+  public DemoContainer create(String name, String podUid, ContainerSpec spec) {
+    return launch(name, podUid, spec, "create");
+  }
+
+  /** Starts a container made by {@link #create}: its init execs the container's program. */
+  public void startCreated(DemoContainer container) {
+    CommandRunner.run(runcCommand("start", container.name()));
+  }
+
+  private DemoContainer launch(String name, String podUid, ContainerSpec spec, String... how) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad container name: " + name);
     }
@@ -83,7 +101,9 @@ public final class RuncRuntime {
           .writeValue(
               configFile.toFile(),
               OciConfig.forContainer(defaults, spec, cgroupsPath, name, Cgroup2Flags.ofHost()));
-      CommandRunner.run(runcCommand("run", "-d", "--bundle", bundle.toString(), name));
+      List<String> command = new ArrayList<>(List.of(how));
+      command.addAll(List.of("--bundle", bundle.toString(), name));
+      CommandRunner.run(runcCommand(command.toArray(String[]::new)));
       int pid = JSON.readTree(CommandRunner.run(runcCommand("state", name))).path("pid").asInt();
       return new DemoContainer(name, containerId, podUid, cgroupsPath, pid, this);
     } catch (IOException e) {

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows each container cgroup the node's kubelet pods gain, from its creation until its init has
- * started the container's program, then names it from the runtime's bundle and records it as an
- * arrival ({@link ContainerArrivals}), and asks for a pass. The pod status would name the container
- * only after the kubelet's next relist and status update, hundreds of milliseconds later.
+ * finished setting the container up ({@link RuntimeInit#setUp}), then names it from the runtime's
+ * bundle and records it as an arrival ({@link ContainerArrivals}), and asks for a pass. The pod
+ * status would name the container only after the kubelet's next relist and status update, hundreds
+ * of milliseconds later.
  *
  * <p>The container's name is the one thing the cgroup does not tell; the runtime wrote it into the
  * bundle's {@code config.json}, found from the working directory of the runtime's shim, the parent
@@ -189,7 +190,11 @@ public final class ArrivalTracker implements AutoCloseable {
           init = identity.get();
         }
       }
-      if (init == null || RuntimeInit.stillPreparing(procFs.comm(init.pid()))) {
+      if (init == null) {
+        return Optional.empty();
+      }
+      int initPid = init.pid();
+      if (!RuntimeInit.setUp(procFs.comm(initPid), () -> procFs.wchan(initPid))) {
         return Optional.empty();
       }
       int parent = procFs.parentPid(init.pid());
@@ -223,7 +228,7 @@ public final class ArrivalTracker implements AutoCloseable {
               init,
               clock.instant()));
       LOG.debug(
-          "container {} of pod {} started (init {})",
+          "container {} of pod {} set up (init {})",
           bundle.get().containerName(),
           bundle.get().podUid(),
           init.pid());

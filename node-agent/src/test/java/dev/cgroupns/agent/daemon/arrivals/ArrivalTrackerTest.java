@@ -88,6 +88,27 @@ class ArrivalTrackerTest {
   }
 
   @Test
+  void runcsInitWaitingOnItsExecFifoIsAnArrivalBeforeTheProgramStarts() throws Exception {
+    shim(400, Map.of(ID, bundle("container", "main", UID)));
+    Path pod = Files.createDirectory(cgroup.resolve("kubepods/besteffort/pod" + UID));
+    Path container = Files.createDirectory(pod.resolve(ID));
+    process(500, 400, "runc:[2:INIT]");
+    Files.writeString(proc.resolve("500/wchan"), "do_mount");
+    Files.writeString(container.resolve("cgroup.procs"), "500\n");
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tracker.pendingCount() == 1);
+    assertThat(arrivals.lookup().running(UID, "main")).as("while runc mounts").isEmpty();
+
+    // Its last step: blocked opening the FIFO that the runtime's start opens from the other end.
+    Files.writeString(proc.resolve("500/wchan"), "wait_for_partner");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> arrivals.lookup().running(UID, "main").isPresent());
+    assertThat(arrivals.lookup().running(UID, "main").get().init().pid()).isEqualTo(500);
+    assertThat(passes.get()).isEqualTo(1);
+  }
+
+  @Test
   void aProcessStillInItsRuntimesMountNamespaceIsNoArrivalWhateverItsName() throws Exception {
     shim(400, Map.of(ID, bundle("container", "main", UID)));
     Path pod = Files.createDirectory(cgroup.resolve("kubepods/besteffort/pod" + UID));
