@@ -112,6 +112,7 @@ public final class RealNode implements AutoCloseable {
     try {
       List<Path> hierarchies = CgroupHierarchies.mounted();
       sweep(parent, hierarchies, progress);
+      ForeignKubelet.refuseIfPresent(hierarchies);
       Path dir = RunDirectories.create(parent, DIR_PREFIX);
       node =
           new RealNode(
