@@ -36,6 +36,14 @@ interface Agents extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * What the agent has done so far by its own meters, when it runs in this JVM: passes and their
+   * time, isolations and their latency, status writes, and what the node showed of new containers.
+   */
+  default Optional<String> agentWork() {
+    return Optional.empty();
+  }
+
   static Agents start(String path, RealNode node, LocalControlPlane plane) throws Exception {
     return switch (path) {
       case "remount" -> inProcess(node, plane, NriSettings.disabled());
@@ -66,29 +74,42 @@ interface Agents extends AutoCloseable {
     AutoCloseable operator = new InProcessControlPlane().startOperator(plane.adminConfig());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(plane.adminConfig()).build();
     Path state = Files.createTempDirectory("exposure-bench-agent");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     NodeAgentDaemon agent;
     try {
-      agent = startAgent(node, client, state, nri);
+      agent = startAgent(node, client, state, registry, nri);
     } catch (Exception | Error e) {
       client.close();
       operator.close();
       throw e;
     }
-    return () -> {
-      try {
-        agent.close();
-      } finally {
-        client.close();
-        operator.close();
-        deleteTree(state);
+    return new Agents() {
+      @Override
+      public Optional<String> agentWork() {
+        return Optional.of(AgentWork.describe(registry));
+      }
+
+      @Override
+      public void close() throws Exception {
+        try {
+          agent.close();
+        } finally {
+          client.close();
+          operator.close();
+          deleteTree(state);
+        }
       }
     };
   }
 
   /** The agent as {@code node-agent run} wires it; started and ready. */
   private static NodeAgentDaemon startAgent(
-      RealNode node, KubernetesClient client, Path state, NriSettings nri) throws Exception {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      RealNode node,
+      KubernetesClient client,
+      Path state,
+      PrometheusMeterRegistry registry,
+      NriSettings nri)
+      throws Exception {
     NodeAgentDaemon daemon = InProcessAgent.wire(node.name(), client, state, registry, nri);
     daemon.start();
     try {

@@ -229,6 +229,9 @@ class ExposureWindowBench {
               ready.get(ready.size() - 1),
               statusIsolated.get(statusIsolated.size() - 1),
               MachineLoad.describe());
+          agents
+              .agentWork()
+              .ifPresent(w -> System.out.printf("%s %s: the agent so far: %s%n", path, round, w));
           ok(kubectl.run("delete", "pods", "-n", namespace, "-l", "round=" + round, "--wait=true"));
         }
         summary.add(describe(path, c, all, ready, statusIsolated, sweeps));
