@@ -165,12 +165,15 @@ final class NodeObjectReconciler {
     PassPlan plan = resolver.resolve(object, pods, previous, claims);
     List<ContainerResult> results = new ArrayList<>(plan.decided());
     List<Callable<Optional<ContainerResult>>> engineWork = new ArrayList<>();
+    // Reverts, and containers the node has not shown starting, are looked for in /proc.
+    boolean scanNeeded = !plan.revert().isEmpty();
     for (ContainerTarget target : plan.apply()) {
       Optional<ContainerResult> before = Optional.ofNullable(previousByKey.get(target.key()));
       if (!verifying && settled(before, target)) {
         results.add(before.get());
         continue;
       }
+      scanNeeded |= target.knownInit() == null;
       engineWork.add(
           () -> Optional.of(isolate(object, target, before, sameInstructions, snapshot)));
     }
@@ -178,7 +181,7 @@ final class NodeObjectReconciler {
       engineWork.add(() -> revert(object, target, snapshot));
     }
     // Engine results come after the decided ones: for the same container they win.
-    results.addAll(runAll(engineWork, snapshot));
+    results.addAll(runAll(engineWork, scanNeeded, snapshot));
 
     Instant now = clock.instant();
     String lastVerified =
@@ -236,14 +239,19 @@ final class NodeObjectReconciler {
 
   /**
    * Runs the engine calls of a pass on the engine threads and waits for all of them: a pass never
-   * ends with a container half-done. The /proc snapshot is taken once, before.
+   * ends with a container half-done. The /proc snapshot, when some call needs it, is taken once,
+   * before, on this thread.
    */
   private List<ContainerResult> runAll(
-      List<Callable<Optional<ContainerResult>>> work, Supplier<ContainerEngine.Snapshot> snapshot) {
+      List<Callable<Optional<ContainerResult>>> work,
+      boolean scanNeeded,
+      Supplier<ContainerEngine.Snapshot> snapshot) {
     if (work.isEmpty()) {
       return List.of();
     }
-    snapshot.get();
+    if (scanNeeded) {
+      snapshot.get();
+    }
     List<ContainerResult> results = new ArrayList<>();
     try {
       for (Future<Optional<ContainerResult>> done : engineThreads.invokeAll(work)) {
@@ -272,7 +280,10 @@ final class NodeObjectReconciler {
       Supplier<ContainerEngine.Snapshot> snapshot) {
     long start = System.nanoTime();
     EngineOutcome outcome;
-    Optional<ProcessIdentity> init = find(snapshot, target.containerId());
+    Optional<ProcessIdentity> init =
+        target.knownInit() != null
+            ? Optional.of(target.knownInit())
+            : find(snapshot, target.containerId());
     if (init.isEmpty()) {
       outcome =
           EngineOutcome.failed(

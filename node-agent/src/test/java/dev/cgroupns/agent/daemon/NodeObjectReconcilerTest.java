@@ -8,6 +8,7 @@ import static dev.cgroupns.agent.daemon.TestObjects.uid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgroupns.agent.daemon.api.StatusWriter;
+import dev.cgroupns.agent.daemon.arrivals.ContainerArrivals;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.engine.FailureReason;
 import dev.cgroupns.agent.daemon.engine.ViewReading;
@@ -17,6 +18,7 @@ import dev.cgroupns.agent.daemon.targets.ClaimIndex;
 import dev.cgroupns.agent.daemon.targets.PodSnapshot;
 import dev.cgroupns.agent.daemon.targets.Protection;
 import dev.cgroupns.agent.daemon.targets.TargetResolver;
+import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.api.v1alpha1.AtCreationState;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeStatus;
@@ -33,6 +35,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,6 +212,58 @@ class NodeObjectReconcilerTest {
 
     assertThat(engine.calls()).isEmpty();
     assertThat(writer.writes.get(0).containers.get(0).message).contains("no process");
+  }
+
+  @Test
+  void aContainerTheNodeShowedStartingIsIsolatedWithoutScanningProc() {
+    String c0 = containerId();
+    ProcessIdentity init = engine.start(c0);
+    Pod pod = runningPod("team", "a", NODE, c0);
+    ContainerArrivals arrivals = new ContainerArrivals(identity -> true);
+    arrivals.arrived(
+        new ContainerArrivals.Arrival(
+            pod.getMetadata().getUid(),
+            pod.getSpec().getContainers().get(0).getName(),
+            c0,
+            "containerd://" + c0,
+            init,
+            Instant.EPOCH));
+    NodeObjectReconciler withArrivals =
+        new NodeObjectReconciler(
+            NODE,
+            "node-agent/" + NODE,
+            new TargetResolver(NODE, new Protection(null, null), arrivals.lookup()),
+            engine,
+            writer,
+            new AgentMetrics(new SimpleMeterRegistry()),
+            Duration.ofMinutes(10),
+            Clock.systemUTC(),
+            engineThreads,
+            events::add,
+            containerId -> false,
+            () -> atCreation);
+    CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, pod));
+    AtomicInteger scans = new AtomicInteger();
+    Supplier<ContainerEngine.Snapshot> snapshot =
+        () -> {
+          scans.incrementAndGet();
+          return engine.snapshot();
+        };
+
+    withArrivals.reconcile(
+        object,
+        new PodSnapshot(NODE, List.of(pod)),
+        ClaimIndex.of(List.of(object)),
+        false,
+        snapshot);
+
+    assertThat(engine.calls()).containsExactly("isolate:" + c0);
+    assertThat(engine.isIsolated(c0)).isTrue();
+    assertThat(scans).as("/proc snapshots taken").hasValue(0);
+
+    // Without the arrival, the same pass must look for the container in /proc.
+    pass(stored(nodeObject("team", "iso-node-b", NODE, pod)), List.of(pod), false);
+    assertThat(engine.calls()).hasSize(2);
   }
 
   private NodeObjectReconciler.Outcome pass(

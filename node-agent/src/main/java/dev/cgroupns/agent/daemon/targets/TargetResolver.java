@@ -4,6 +4,7 @@ import dev.cgroupns.agent.daemon.arrivals.ContainerArrivals;
 import dev.cgroupns.agent.daemon.results.ContainerResults;
 import dev.cgroupns.agent.discovery.ContainerIds;
 import dev.cgroupns.agent.discovery.ParsedContainerId;
+import dev.cgroupns.agent.proc.ProcessIdentity;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNodeSpec;
 import dev.cgroupns.api.v1alpha1.ContainerPhase;
@@ -130,14 +131,23 @@ public final class TargetResolver {
                   "cannot act on this container: " + e.getMessage()));
           continue;
         }
+        // The arrival's init, when it is this very container: no /proc scan needed to find it.
+        String targetId = statusId;
+        ProcessIdentity knownInit =
+            arrived
+                .filter(a -> a.statusContainerId().equals(targetId))
+                .map(ContainerArrivals.Arrival::init)
+                .orElse(null);
         if (spec.action == NodeAction.Apply) {
           boolean effectiveReadOnly =
               readOnly || claims.readOnlyWantedByOther(objectUid, podUid, name);
           running.add(
               new ContainerTarget(
-                  podName, podUid, name, statusId, id.id(), effectiveReadOnly, audit));
+                  podName, podUid, name, statusId, id.id(), effectiveReadOnly, audit, knownInit));
         } else {
-          running.add(new ContainerTarget(podName, podUid, name, statusId, id.id(), true, false));
+          running.add(
+              new ContainerTarget(
+                  podName, podUid, name, statusId, id.id(), true, false, knownInit));
         }
       }
     }

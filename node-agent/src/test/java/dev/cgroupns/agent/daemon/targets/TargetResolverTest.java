@@ -165,6 +165,9 @@ class TargetResolverTest {
             org.assertj.core.groups.Tuple.tuple(UID_2, ID_B));
     assertThat(plan.apply())
         .allSatisfy(t -> assertThat(t.statusContainerId()).isEqualTo("containerd://" + ID_B));
+    assertThat(plan.apply())
+        .as("the arrival's init comes with it: no /proc scan needed")
+        .allSatisfy(t -> assertThat(t.knownInit().pid()).isEqualTo(4242));
   }
 
   @Test
@@ -183,6 +186,7 @@ class TargetResolverTest {
               .resolve(
                   object(pod), new PodSnapshot(NODE, List.of(pod)), List.of(), ClaimIndex.empty());
       assertThat(plan.apply()).extracting(ContainerTarget::containerId).containsExactly(ID_A);
+      assertThat(plan.apply()).extracting(ContainerTarget::knownInit).containsOnlyNulls();
     }
     assertThat(arrivals.size()).as("the dead arrival is forgotten").isZero();
   }
