@@ -245,12 +245,17 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
               object -> {
                 NodeObjectReconciler.Outcome outcome;
                 try {
-                  outcome = reconciler.reconcile(object, pods, claims, entry.getValue(), snapshot);
+                  outcome =
+                      reconciler.reconcile(
+                          object, pods, claims, entry.getValue(), batch.urgent(), snapshot);
                 } catch (RuntimeException e) {
                   LOG.error("pass over {} failed; it is retried", entry.getKey(), e);
                   outcome = NodeObjectReconciler.Outcome.RETRY_WRITE;
                 }
                 passes.incrementAndGet();
+                if (outcome == NodeObjectReconciler.Outcome.WRITE_DEFERRED) {
+                  queue.mark(entry.getKey(), false); // written by the next pass, held back or not
+                }
                 if (outcome == NodeObjectReconciler.Outcome.RETRY_WRITE) {
                   // Incremental: what the engine did is kept, only the write is missing.
                   scheduleRetry(entry.getKey(), false);

@@ -85,6 +85,9 @@ final class NodeObjectReconciler {
 
   private final Map<String, CgroupIsolationNodeStatus> written = new ConcurrentHashMap<>();
 
+  /** By object UID: since when an urgent pass has held back a changed status. */
+  private final Map<String, Instant> deferredSince = new ConcurrentHashMap<>();
+
   NodeObjectReconciler(
       String nodeName,
       String agentName,
@@ -116,18 +119,37 @@ final class NodeObjectReconciler {
   enum Outcome {
     DONE,
     /** The status could not be written; it is kept and the object must be passed over again. */
-    RETRY_WRITE
+    RETRY_WRITE,
+    /**
+     * An urgent pass acted and held its status back ({@link #MAX_WRITE_DEFERRAL}): the object must
+     * be passed over again, soon, to write it.
+     */
+    WRITE_DEFERRED
   }
 
+  /**
+   * How long passes that act on newly started containers may hold back a status write. Such a pass
+   * runs while the container runs unisolated, and more may be starting: a write (a round trip to
+   * the API server, slow on a loaded node) between two of them would hold the next one up. The
+   * status a held-back write would have carried is kept, and the next pass that is not urgent, or
+   * the first urgent one after this long, writes it.
+   */
+  static final Duration MAX_WRITE_DEFERRAL = Duration.ofMillis(250);
+
+  /**
+   * @param urgent the pass is for containers that just started: its status write may be held back
+   *     ({@link Outcome#WRITE_DEFERRED})
+   */
   Outcome reconcile(
       CgroupIsolationNode object,
       PodSnapshot pods,
       ClaimIndex claims,
       boolean verifyAll,
+      boolean urgent,
       Supplier<ContainerEngine.Snapshot> snapshot) {
     long start = System.nanoTime();
     try {
-      return pass(object, pods, claims, verifyAll, snapshot);
+      return pass(object, pods, claims, verifyAll, urgent, snapshot);
     } finally {
       metrics.passDuration().record(Duration.ofNanos(System.nanoTime() - start));
     }
@@ -138,6 +160,7 @@ final class NodeObjectReconciler {
       PodSnapshot pods,
       ClaimIndex claims,
       boolean verifyAll,
+      boolean urgent,
       Supplier<ContainerEngine.Snapshot> snapshot) {
     String uid = object.getMetadata().getUid();
     if (object.getSpec() == null || !nodeName.equals(object.getSpec().nodeName)) {
@@ -198,6 +221,11 @@ final class NodeObjectReconciler {
       return Outcome.DONE;
     }
     computed.put(uid, status);
+    if (urgent
+        && !deferredSince.computeIfAbsent(uid, k -> now).plus(MAX_WRITE_DEFERRAL).isBefore(now)) {
+      return Outcome.WRITE_DEFERRED;
+    }
+    deferredSince.remove(uid);
     return switch (writer.write(object, status)) {
       case WRITTEN -> {
         written.put(uid, status);
@@ -270,6 +298,7 @@ final class NodeObjectReconciler {
   void forget(String uid) {
     computed.remove(uid);
     written.remove(uid);
+    deferredSince.remove(uid);
   }
 
   private ContainerResult isolate(

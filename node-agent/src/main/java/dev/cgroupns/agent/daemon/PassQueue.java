@@ -31,9 +31,13 @@ final class PassQueue {
    * @param deleted objects deleted since the last batch, as last seen
    * @param housekeeping whether the engine's stale state must be cleaned and orphaned revert
    *     records reverted first
+   * @param urgent whether a newly started container asked for it ({@link #markAllUrgent})
    */
   record Batch(
-      Map<String, Boolean> objects, List<CgroupIsolationNode> deleted, boolean housekeeping) {}
+      Map<String, Boolean> objects,
+      List<CgroupIsolationNode> deleted,
+      boolean housekeeping,
+      boolean urgent) {}
 
   private final Map<String, Boolean> dirty = new LinkedHashMap<>();
   private final List<CgroupIsolationNode> deleted = new ArrayList<>();
@@ -136,7 +140,8 @@ final class PassQueue {
         dirty.put(key, true);
       }
     }
-    Batch batch = new Batch(new LinkedHashMap<>(dirty), new ArrayList<>(deleted), housekeepingDue);
+    Batch batch =
+        new Batch(new LinkedHashMap<>(dirty), new ArrayList<>(deleted), housekeepingDue, urgent);
     dirty.clear();
     deleted.clear();
     housekeepingDue = false;

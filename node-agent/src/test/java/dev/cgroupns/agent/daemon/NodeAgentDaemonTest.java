@@ -134,6 +134,32 @@ class NodeAgentDaemonTest {
   }
 
   @Test
+  void aContainerIsolatedByAnUrgentPassStillReachesTheStatus() {
+    String old = containerId();
+    fx.engine.start(old);
+    Pod a = fx.create(runningPod("team", "a", NODE, old));
+    CgroupIsolationNode object = fx.create(nodeObject("team", "iso-node-a", NODE, a));
+    fx.start();
+    fx.awaitStatus(object, o -> o.getStatus().summary.isolated == 1);
+
+    // As when the node shows a new container: the pass that isolates it holds its write back,
+    // and the pass after it writes.
+    String restarted = containerId();
+    fx.engine.stop(old);
+    fx.engine.start(restarted);
+    fx.setContainerStatuses(a, runningStatus("c0", restarted));
+    fx.daemon().requestUrgent();
+
+    fx.awaitStatus(
+        object,
+        o ->
+            o.getStatus().containers.size() == 1
+                && ("containerd://" + restarted).equals(o.getStatus().containers.get(0).containerID)
+                && o.getStatus().containers.get(0).phase == ContainerPhase.Isolated);
+    assertThat(fx.engine.isIsolated(restarted)).isTrue();
+  }
+
+  @Test
   void podThatLeavesTheSelectionIsRevertedAndOneThatIsGoneIsDropped() {
     String a0 = containerId();
     String b0 = containerId();

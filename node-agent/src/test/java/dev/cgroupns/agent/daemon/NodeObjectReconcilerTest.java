@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ class NodeObjectReconcilerTest {
   private final ExecutorService engineThreads = Executors.newFixedThreadPool(2);
   private NodeObjectReconciler reconciler;
   private AtCreationState atCreation = new AtCreationState(true, null);
+  private Instant now = Instant.parse("2026-12-02T12:00:00Z");
 
   @BeforeEach
   void setUp() {
@@ -64,7 +66,22 @@ class NodeObjectReconcilerTest {
             writer,
             new AgentMetrics(new SimpleMeterRegistry()),
             Duration.ofMinutes(10),
-            Clock.fixed(Instant.parse("2026-12-02T12:00:00Z"), ZoneOffset.UTC),
+            new Clock() {
+              @Override
+              public ZoneId getZone() {
+                return ZoneOffset.UTC;
+              }
+
+              @Override
+              public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public Instant instant() {
+                return now;
+              }
+            },
             engineThreads,
             events::add,
             containerId -> false,
@@ -255,6 +272,7 @@ class NodeObjectReconcilerTest {
         new PodSnapshot(NODE, List.of(pod)),
         ClaimIndex.of(List.of(object)),
         false,
+        false,
         snapshot);
 
     assertThat(engine.calls()).containsExactly("isolate:" + c0);
@@ -266,11 +284,76 @@ class NodeObjectReconcilerTest {
     assertThat(engine.calls()).hasSize(2);
   }
 
+  @Test
+  void anUrgentPassIsolatesAndHoldsItsWriteBackForTheNextPass() {
+    String c0 = containerId();
+    String c1 = containerId();
+    engine.start(c0);
+    engine.start(c1);
+    Pod first = runningPod("team", "a", NODE, c0);
+    Pod second = runningPod("team", "b", NODE, c1);
+    CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, first, second));
+
+    assertThat(urgentPass(object, List.of(first)))
+        .isEqualTo(NodeObjectReconciler.Outcome.WRITE_DEFERRED);
+    now = now.plusMillis(100);
+    assertThat(urgentPass(object, List.of(first, second)))
+        .isEqualTo(NodeObjectReconciler.Outcome.WRITE_DEFERRED);
+    assertThat(engine.isIsolated(c0)).isTrue();
+    assertThat(engine.isIsolated(c1)).isTrue();
+    assertThat(writer.writes).isEmpty();
+
+    // The next pass writes what the held-back ones computed, without acting again.
+    assertThat(pass(object, List.of(first, second), false))
+        .isEqualTo(NodeObjectReconciler.Outcome.DONE);
+    assertThat(engine.calls()).containsExactly("isolate:" + c0, "isolate:" + c1);
+    assertThat(writer.writes)
+        .singleElement()
+        .satisfies(
+            w ->
+                assertThat(w.containers)
+                    .extracting(r -> r.phase)
+                    .containsOnly(ContainerPhase.Isolated)
+                    .hasSize(2));
+  }
+
+  @Test
+  void urgentPassesNeverHoldAWriteBackLongerThanTheirLimit() {
+    String c0 = containerId();
+    engine.start(c0);
+    Pod pod = runningPod("team", "a", NODE, c0);
+    CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, pod));
+
+    assertThat(urgentPass(object, List.of(pod)))
+        .isEqualTo(NodeObjectReconciler.Outcome.WRITE_DEFERRED);
+    now = now.plus(NodeObjectReconciler.MAX_WRITE_DEFERRAL).plusMillis(1);
+    assertThat(urgentPass(object, List.of(pod))).isEqualTo(NodeObjectReconciler.Outcome.DONE);
+    assertThat(writer.writes).hasSize(1);
+
+    // A pass with nothing new to say writes nothing, urgent or not.
+    assertThat(urgentPass(object, List.of(pod))).isEqualTo(NodeObjectReconciler.Outcome.DONE);
+    assertThat(writer.writes).hasSize(1);
+  }
+
   private NodeObjectReconciler.Outcome pass(
       CgroupIsolationNode object, List<Pod> pods, boolean verify) {
+    return reconcile(object, pods, verify, false);
+  }
+
+  private NodeObjectReconciler.Outcome urgentPass(CgroupIsolationNode object, List<Pod> pods) {
+    return reconcile(object, pods, false, true);
+  }
+
+  private NodeObjectReconciler.Outcome reconcile(
+      CgroupIsolationNode object, List<Pod> pods, boolean verify, boolean urgent) {
     Supplier<ContainerEngine.Snapshot> snapshot = engine::snapshot;
     return reconciler.reconcile(
-        object, new PodSnapshot(NODE, pods), ClaimIndex.of(List.of(object)), verify, snapshot);
+        object,
+        new PodSnapshot(NODE, pods),
+        ClaimIndex.of(List.of(object)),
+        verify,
+        urgent,
+        snapshot);
   }
 
   /** What the API server adds on create. */
