@@ -88,6 +88,9 @@ final class NodeObjectReconciler {
   /** By object UID: since when an urgent pass has held back a changed status. */
   private final Map<String, Instant> deferredSince = new ConcurrentHashMap<>();
 
+  /** A pass that took longer says where its time went, in the log. */
+  static final Duration SLOW_PASS = Duration.ofSeconds(1);
+
   NodeObjectReconciler(
       String nodeName,
       String agentName,
@@ -148,10 +151,19 @@ final class NodeObjectReconciler {
       boolean urgent,
       Supplier<ContainerEngine.Snapshot> snapshot) {
     long start = System.nanoTime();
+    PassPhases phases = new PassPhases();
     try {
-      return pass(object, pods, claims, verifyAll, urgent, snapshot);
+      return pass(object, pods, claims, verifyAll, urgent, snapshot, phases);
     } finally {
       metrics.passDuration().record(Duration.ofNanos(System.nanoTime() - start));
+      if (phases.totalMillis() >= SLOW_PASS.toMillis()) {
+        LOG.info(
+            "slow pass over {}/{}: {} ms ({})",
+            object.getMetadata().getNamespace(),
+            object.getMetadata().getName(),
+            phases.totalMillis(),
+            phases.describe());
+      }
     }
   }
 
@@ -161,7 +173,8 @@ final class NodeObjectReconciler {
       ClaimIndex claims,
       boolean verifyAll,
       boolean urgent,
-      Supplier<ContainerEngine.Snapshot> snapshot) {
+      Supplier<ContainerEngine.Snapshot> snapshot,
+      PassPhases phases) {
     String uid = object.getMetadata().getUid();
     if (object.getSpec() == null || !nodeName.equals(object.getSpec().nodeName)) {
       // The label selected it, but its spec names another node: never act on another node's
@@ -186,6 +199,7 @@ final class NodeObjectReconciler {
     previous.forEach(r -> previousByKey.put(ContainerKeys.of(r), r));
 
     PassPlan plan = resolver.resolve(object, pods, previous, claims);
+    phases.ended("resolve");
     List<ContainerResult> results = new ArrayList<>(plan.decided());
     List<Callable<Optional<ContainerResult>>> engineWork = new ArrayList<>();
     // Reverts, and containers the node has not shown starting, are looked for in /proc.
@@ -204,7 +218,7 @@ final class NodeObjectReconciler {
       engineWork.add(() -> revert(object, target, snapshot));
     }
     // Engine results come after the decided ones: for the same container they win.
-    results.addAll(runAll(engineWork, scanNeeded, snapshot));
+    results.addAll(runAll(engineWork, scanNeeded, snapshot, phases));
 
     Instant now = clock.instant();
     String lastVerified =
@@ -226,7 +240,9 @@ final class NodeObjectReconciler {
       return Outcome.WRITE_DEFERRED;
     }
     deferredSince.remove(uid);
-    return switch (writer.write(object, status)) {
+    StatusWriter.Result result = writer.write(object, status);
+    phases.ended("status write");
+    return switch (result) {
       case WRITTEN -> {
         written.put(uid, status);
         yield Outcome.DONE;
@@ -273,12 +289,14 @@ final class NodeObjectReconciler {
   private List<ContainerResult> runAll(
       List<Callable<Optional<ContainerResult>>> work,
       boolean scanNeeded,
-      Supplier<ContainerEngine.Snapshot> snapshot) {
+      Supplier<ContainerEngine.Snapshot> snapshot,
+      PassPhases phases) {
     if (work.isEmpty()) {
       return List.of();
     }
     if (scanNeeded) {
       snapshot.get();
+      phases.ended("/proc scan");
     }
     List<ContainerResult> results = new ArrayList<>();
     try {
@@ -291,6 +309,7 @@ final class NodeObjectReconciler {
     } catch (ExecutionException e) {
       throw new IllegalStateException("an engine call failed unexpectedly", e.getCause());
     }
+    phases.ended("engine (" + work.size() + " containers)");
     return results;
   }
 
