@@ -97,6 +97,11 @@ public final class ContainerIsolator {
    */
   public IsolationPlan plan(ProcessIdentity target, boolean readOnly) {
     TargetProcess.verify(procFs, target);
+    Optional<String> notItsOwn = OwnMountNamespace.refusal(procFs, target.pid(), referencePid);
+    if (notItsOwn.isPresent()) {
+      return new IsolationPlan(
+          target, Verdict.REFUSED, List.of(), List.of(), List.of(notItsOwn.get()));
+    }
     CgroupNamespace namespace = CgroupNamespace.read(procFs, target.pid(), referencePid);
     // The record first: the mount points it names are read with the mounts on their paths.
     Optional<RevertRecord> record = store.read(target);
@@ -170,6 +175,10 @@ public final class ContainerIsolator {
       Optional<RevertRecord> record = store.read(target);
       if (record.isEmpty()) {
         return new IsolationOutcome(target, Result.NOTHING_TO_REVERT, List.of(), List.of());
+      }
+      Optional<String> notItsOwn = OwnMountNamespace.refusal(procFs, target.pid(), referencePid);
+      if (notItsOwn.isPresent()) {
+        return new IsolationOutcome(target, Result.REFUSED, List.of(), List.of(notItsOwn.get()));
       }
       List<MountInfoEntry> mounts =
           procFs.mountInfo(target.pid(), recordedMountPoints(record)).entries();

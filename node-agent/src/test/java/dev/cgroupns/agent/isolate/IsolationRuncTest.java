@@ -225,6 +225,48 @@ class IsolationRuncTest {
   }
 
   @Test
+  void processesWithoutAMountNamespaceOfTheirOwnAreRefusedAndNoMountIsTouched() throws Exception {
+    // A host process: what a forged pod status, or a hostPID pod whose init entered the host's
+    // mount namespace, would name.
+    Process onTheHost = new ProcessBuilder("sleep", "600").start();
+    // A process in the namespace its parent made and stays in: as runc's init before it left the
+    // host's, or anything a container's runtime has not finished setting up.
+    Process parent =
+        new ProcessBuilder(
+                "unshare", "--mount", "--propagation", "private", "sh", "-c", "sleep 600 & wait")
+            .start();
+    try {
+      ProcessIdentity host = procFs.identity((int) onTheHost.pid()).orElseThrow();
+      IsolationOutcome refused = isolator.isolate(IsolationRequest.of(host));
+      assertThat(refused.result()).isEqualTo(Result.REFUSED);
+      assertThat(refused.notes())
+          .singleElement()
+          .asString()
+          .contains("agent's own mount namespace");
+      assertThat(isolator.plan(host, true).verdict()).isEqualTo(IsolationPlan.Verdict.REFUSED);
+
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> parent.toHandle().children().findAny().isPresent());
+      int child = (int) parent.toHandle().children().findFirst().orElseThrow().pid();
+      ProcessIdentity sharing = procFs.identity(child).orElseThrow();
+      assertThat(procFs.namespaceInode(child, "mnt"))
+          .isNotEqualTo(procFs.namespaceInode((int) ProcessHandle.current().pid(), "mnt"));
+      IsolationOutcome alsoRefused = isolator.isolate(IsolationRequest.of(sharing));
+      assertThat(alsoRefused.result()).isEqualTo(Result.REFUSED);
+      assertThat(alsoRefused.notes())
+          .singleElement()
+          .asString()
+          .contains("process that started it");
+      assertThat(store.recordFile(sharing)).doesNotExist();
+    } finally {
+      parent.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      parent.destroyForcibly();
+      onTheHost.destroyForcibly();
+    }
+  }
+
+  @Test
   void trapBinariesInTheContainerNeverRun() {
     DemoContainer c = runc.start(ContainerSpec.plain().withHostCgroupfs().withTraps());
 
