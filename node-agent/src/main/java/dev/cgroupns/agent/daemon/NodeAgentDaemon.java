@@ -2,6 +2,7 @@ package dev.cgroupns.agent.daemon;
 
 import dev.cgroupns.agent.daemon.api.NodeWatches;
 import dev.cgroupns.agent.daemon.api.PodEventWriter;
+import dev.cgroupns.agent.daemon.api.StatusWriter;
 import dev.cgroupns.agent.daemon.api.WatchListener;
 import dev.cgroupns.agent.daemon.engine.ContainerEngine;
 import dev.cgroupns.agent.daemon.nri.NriPluginRunner;
@@ -71,6 +72,9 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   private final PassQueue queue = new PassQueue();
 
+  /** Where the passes' status writes go, so that no pass waits for the API server. */
+  private final StatusWriteQueue writes;
+
   /** Passes over single objects completed so far (tests wait on it instead of on time). */
   private final AtomicLong passes = new AtomicLong();
 
@@ -86,6 +90,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
       ContainerEngine engine,
       NodeWatches watches,
       NodeObjectReconciler reconciler,
+      StatusWriter writer,
       ExecutorService engineThreads,
       PodEventWriter events,
       PrometheusMeterRegistry registry,
@@ -96,6 +101,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     this.engine = engine;
     this.watches = watches;
     this.reconciler = reconciler;
+    this.writes = new StatusWriteQueue(writer, this::writeDone);
     this.engineThreads = engineThreads;
     this.events = events;
     this.worker = new Thread(this::work, "node-agent-passes");
@@ -117,6 +123,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
   public void start() {
     LOG.info("node agent for node {} starting", config.nodeName());
     ops.start();
+    writes.start();
     worker.start();
     watches.start(this);
     companions.forEach(Companion::start);
@@ -129,7 +136,7 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
 
   /** True when nothing is queued and no batch runs: every event so far has been acted on. */
   boolean idle() {
-    return queue.idle();
+    return queue.idle() && writes.idle();
   }
 
   /** How many passes over single objects have completed. */
@@ -243,24 +250,24 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
           .object(entry.getKey())
           .ifPresent(
               object -> {
-                NodeObjectReconciler.Outcome outcome;
                 try {
-                  outcome =
-                      reconciler.reconcile(
-                          object, pods, claims, entry.getValue(), batch.urgent(), snapshot);
+                  reconciler
+                      .reconcile(object, pods, claims, entry.getValue(), snapshot)
+                      .ifPresent(writes::submit);
                 } catch (RuntimeException e) {
                   LOG.error("pass over {} failed; it is retried", entry.getKey(), e);
-                  outcome = NodeObjectReconciler.Outcome.RETRY_WRITE;
-                }
-                passes.incrementAndGet();
-                if (outcome == NodeObjectReconciler.Outcome.WRITE_DEFERRED) {
-                  queue.mark(entry.getKey(), false); // written by the next pass, held back or not
-                }
-                if (outcome == NodeObjectReconciler.Outcome.RETRY_WRITE) {
                   // Incremental: what the engine did is kept, only the write is missing.
                   scheduleRetry(entry.getKey(), false);
                 }
+                passes.incrementAndGet();
               });
+    }
+  }
+
+  /** On the write queue's thread: a status that could not be written is written by a later pass. */
+  private void writeDone(NodeObjectReconciler.StatusWrite write, StatusWriter.Result result) {
+    if (reconciler.written(write, result)) {
+      scheduleRetry(key(write.object()), false);
     }
   }
 
@@ -335,6 +342,8 @@ public final class NodeAgentDaemon implements AutoCloseable, WatchListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // After the last pass: what it asked to write is written, within the same grace.
+    writes.close(config.shutdownTimeout());
     engineThreads.shutdown();
     events.close();
     ops.close();

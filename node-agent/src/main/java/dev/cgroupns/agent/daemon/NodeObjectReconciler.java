@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass over one node object: resolve its targets, act on them through the engine, fold the
- * outcomes into a status, and write it in one patch when it says something new.
+ * outcomes into a status, and hand it out for writing, in one patch, when it says something new.
+ * The write happens on a thread of its own ({@link StatusWriteQueue}): a pass never waits for the
+ * API server, so a slow or failing one never holds up the isolation of the next container.
  *
  * <p>Passes are <em>verifying</em> (every target goes through the engine: after a restart, on new
  * instructions, and periodically to catch drift) or <em>incremental</em> (only targets without a
@@ -71,7 +73,6 @@ final class NodeObjectReconciler {
   private final String agentName;
   private final TargetResolver resolver;
   private final ContainerEngine engine;
-  private final StatusWriter writer;
   private final AgentMetrics metrics;
   private final Duration heartbeat;
   private final Clock clock;
@@ -85,8 +86,11 @@ final class NodeObjectReconciler {
 
   private final Map<String, CgroupIsolationNodeStatus> written = new ConcurrentHashMap<>();
 
-  /** By object UID: since when an urgent pass has held back a changed status. */
-  private final Map<String, Instant> deferredSince = new ConcurrentHashMap<>();
+  /**
+   * By object UID: the status handed out for writing and not yet confirmed. A pass compares what it
+   * computed with this first, so a write still on its way is not asked for twice.
+   */
+  private final Map<String, CgroupIsolationNodeStatus> submitted = new ConcurrentHashMap<>();
 
   /** A pass that took longer says where its time went, in the log. */
   static final Duration SLOW_PASS = Duration.ofSeconds(1);
@@ -96,7 +100,6 @@ final class NodeObjectReconciler {
       String agentName,
       TargetResolver resolver,
       ContainerEngine engine,
-      StatusWriter writer,
       AgentMetrics metrics,
       Duration heartbeat,
       Clock clock,
@@ -108,7 +111,6 @@ final class NodeObjectReconciler {
     this.agentName = agentName;
     this.resolver = resolver;
     this.engine = engine;
-    this.writer = writer;
     this.metrics = metrics;
     this.heartbeat = heartbeat;
     this.engineThreads = engineThreads;
@@ -118,42 +120,28 @@ final class NodeObjectReconciler {
     this.atCreation = atCreation;
   }
 
-  /** What a pass left to do. */
-  enum Outcome {
-    DONE,
-    /** The status could not be written; it is kept and the object must be passed over again. */
-    RETRY_WRITE,
-    /**
-     * An urgent pass acted and held its status back ({@link #MAX_WRITE_DEFERRAL}): the object must
-     * be passed over again, soon, to write it.
-     */
-    WRITE_DEFERRED
-  }
+  /**
+   * A status a pass wants written, for {@link StatusWriteQueue}: the object it is for (whose UID
+   * guards the write) and the whole status.
+   */
+  record StatusWrite(CgroupIsolationNode object, CgroupIsolationNodeStatus status) {}
 
   /**
-   * How long passes that act on newly started containers may hold back a status write. Such a pass
-   * runs while the container runs unisolated, and more may be starting: a write (a round trip to
-   * the API server, slow on a loaded node) between two of them would hold the next one up. The
-   * status a held-back write would have carried is kept, and the next pass that is not urgent, or
-   * the first urgent one after this long, writes it.
+   * One pass; the engine's work is done when it returns.
+   *
+   * @return the status to write when it says something new (the caller writes it, and tells {@link
+   *     #written} what became of it); empty when there is nothing to write
    */
-  static final Duration MAX_WRITE_DEFERRAL = Duration.ofMillis(250);
-
-  /**
-   * @param urgent the pass is for containers that just started: its status write may be held back
-   *     ({@link Outcome#WRITE_DEFERRED})
-   */
-  Outcome reconcile(
+  Optional<StatusWrite> reconcile(
       CgroupIsolationNode object,
       PodSnapshot pods,
       ClaimIndex claims,
       boolean verifyAll,
-      boolean urgent,
       Supplier<ContainerEngine.Snapshot> snapshot) {
     long start = System.nanoTime();
     PassPhases phases = new PassPhases();
     try {
-      return pass(object, pods, claims, verifyAll, urgent, snapshot, phases);
+      return pass(object, pods, claims, verifyAll, snapshot, phases);
     } finally {
       metrics.passDuration().record(Duration.ofNanos(System.nanoTime() - start));
       if (phases.totalMillis() >= SLOW_PASS.toMillis()) {
@@ -167,12 +155,11 @@ final class NodeObjectReconciler {
     }
   }
 
-  private Outcome pass(
+  private Optional<StatusWrite> pass(
       CgroupIsolationNode object,
       PodSnapshot pods,
       ClaimIndex claims,
       boolean verifyAll,
-      boolean urgent,
       Supplier<ContainerEngine.Snapshot> snapshot,
       PassPhases phases) {
     String uid = object.getMetadata().getUid();
@@ -185,7 +172,7 @@ final class NodeObjectReconciler {
           object.getMetadata().getName(),
           nodeName,
           object.getSpec() == null ? "nothing" : object.getSpec().nodeName);
-      return Outcome.DONE;
+      return Optional.empty();
     }
     Long generation = object.getMetadata().getGeneration();
     CgroupIsolationNodeStatus stored = written.getOrDefault(uid, object.getStatus());
@@ -228,31 +215,42 @@ final class NodeObjectReconciler {
     CgroupIsolationNodeStatus status =
         StatusAssembler.assemble(
             basis, results, generation, agentName, lastVerified, atCreation.get(), now);
-    boolean changed = !StatusComparison.sameApartFromLastVerified(status, stored);
-    if (!changed && !(verifying && heartbeatDue(stored, now))) {
-      status.lastVerified = stored == null ? null : stored.lastVerified;
+    // What the API server has or is about to have: a write on its way counts as done.
+    CgroupIsolationNodeStatus latest = submitted.getOrDefault(uid, stored);
+    boolean changed = !StatusComparison.sameApartFromLastVerified(status, latest);
+    if (!changed && !(verifying && heartbeatDue(latest, now))) {
+      status.lastVerified = latest == null ? null : latest.lastVerified;
       computed.put(uid, status);
-      return Outcome.DONE;
+      return Optional.empty();
     }
     computed.put(uid, status);
-    if (urgent
-        && !deferredSince.computeIfAbsent(uid, k -> now).plus(MAX_WRITE_DEFERRAL).isBefore(now)) {
-      return Outcome.WRITE_DEFERRED;
-    }
-    deferredSince.remove(uid);
-    StatusWriter.Result result = writer.write(object, status);
-    phases.ended("status write");
-    return switch (result) {
+    submitted.put(uid, status);
+    return Optional.of(new StatusWrite(object, status));
+  }
+
+  /**
+   * What became of a write that {@link #reconcile} asked for.
+   *
+   * @return true when it was not written and a later pass must write the object's status
+   */
+  boolean written(StatusWrite write, StatusWriter.Result result) {
+    String uid = write.object().getMetadata().getUid();
+    switch (result) {
       case WRITTEN -> {
-        written.put(uid, status);
-        yield Outcome.DONE;
+        // Stored first, then no longer pending: a pass in between sees one or the other.
+        written.put(uid, write.status());
+        submitted.remove(uid, write.status());
+        return false;
       }
       case GONE -> {
         forget(uid);
-        yield Outcome.DONE;
+        return false;
       }
-      case FAILED -> Outcome.RETRY_WRITE;
-    };
+      default -> {
+        submitted.remove(uid, write.status());
+        return true;
+      }
+    }
   }
 
   /**
@@ -317,7 +315,7 @@ final class NodeObjectReconciler {
   void forget(String uid) {
     computed.remove(uid);
     written.remove(uid);
-    deferredSince.remove(uid);
+    submitted.remove(uid);
   }
 
   private ContainerResult isolate(

@@ -5,8 +5,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The phases of one pass, timed, so that a slow pass says where its time went: resolving the
- * targets, the /proc scan, the engine, the status write. A pass holds up every other, and a
- * container that started meanwhile runs unisolated until the next one.
+ * targets, the /proc scan, the engine. A pass holds up every other, and a container that started
+ * meanwhile runs unisolated until the next one.
  */
 final class PassPhases {
   private final LongSupplier nanoTime;
@@ -42,7 +42,7 @@ final class PassPhases {
     return TimeUnit.NANOSECONDS.toMillis(last - start);
   }
 
-  /** E.g. "resolve 2 ms, /proc scan 310 ms, engine (3 containers) 40 ms, status write 900 ms". */
+  /** E.g. "resolve 2 ms, /proc scan 310 ms, engine (3 containers) 40 ms". */
   String describe() {
     return phases.toString();
   }

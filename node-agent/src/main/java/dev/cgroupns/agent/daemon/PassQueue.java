@@ -31,13 +31,9 @@ final class PassQueue {
    * @param deleted objects deleted since the last batch, as last seen
    * @param housekeeping whether the engine's stale state must be cleaned and orphaned revert
    *     records reverted first
-   * @param urgent whether a newly started container asked for it ({@link #markAllUrgent})
    */
   record Batch(
-      Map<String, Boolean> objects,
-      List<CgroupIsolationNode> deleted,
-      boolean housekeeping,
-      boolean urgent) {}
+      Map<String, Boolean> objects, List<CgroupIsolationNode> deleted, boolean housekeeping) {}
 
   private final Map<String, Boolean> dirty = new LinkedHashMap<>();
   private final List<CgroupIsolationNode> deleted = new ArrayList<>();
@@ -140,8 +136,7 @@ final class PassQueue {
         dirty.put(key, true);
       }
     }
-    Batch batch =
-        new Batch(new LinkedHashMap<>(dirty), new ArrayList<>(deleted), housekeepingDue, urgent);
+    Batch batch = new Batch(new LinkedHashMap<>(dirty), new ArrayList<>(deleted), housekeepingDue);
     dirty.clear();
     deleted.clear();
     housekeepingDue = false;

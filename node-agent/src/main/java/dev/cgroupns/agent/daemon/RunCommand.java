@@ -286,7 +286,6 @@ public final class RunCommand implements Callable<Integer> {
                 protection,
                 arrivals.map(NodeArrivals::lookup).orElse(ContainerArrivals.Lookup.NONE)),
             engine,
-            new ApiStatusWriter(client, metrics, config.writeRetry()),
             metrics,
             config.heartbeat(),
             clock,
@@ -296,7 +295,15 @@ public final class RunCommand implements Callable<Integer> {
             atCreation);
     NodeAgentDaemon daemon =
         new NodeAgentDaemon(
-            config, engine, watches, reconciler, engineThreads, events, registry, nriRunner);
+            config,
+            engine,
+            watches,
+            reconciler,
+            new ApiStatusWriter(client, metrics, config.writeRetry()),
+            engineThreads,
+            events,
+            registry,
+            nriRunner);
     daemonRef.set(daemon);
     arrivals.ifPresent(
         a ->

@@ -28,12 +28,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,7 +53,6 @@ class NodeObjectReconcilerTest {
   private final ExecutorService engineThreads = Executors.newFixedThreadPool(2);
   private NodeObjectReconciler reconciler;
   private AtCreationState atCreation = new AtCreationState(true, null);
-  private Instant now = Instant.parse("2026-12-02T12:00:00Z");
 
   @BeforeEach
   void setUp() {
@@ -63,25 +62,9 @@ class NodeObjectReconcilerTest {
             "node-agent/" + NODE,
             new TargetResolver(NODE, new Protection(null, null)),
             engine,
-            writer,
             new AgentMetrics(new SimpleMeterRegistry()),
             Duration.ofMinutes(10),
-            new Clock() {
-              @Override
-              public ZoneId getZone() {
-                return ZoneOffset.UTC;
-              }
-
-              @Override
-              public Clock withZone(ZoneId zone) {
-                throw new UnsupportedOperationException();
-              }
-
-              @Override
-              public Instant instant() {
-                return now;
-              }
-            },
+            Clock.fixed(Instant.parse("2026-12-02T12:00:00Z"), ZoneOffset.UTC),
             engineThreads,
             events::add,
             containerId -> false,
@@ -100,7 +83,7 @@ class NodeObjectReconcilerTest {
     Pod pod = runningPod("team", "a", NODE, c0);
     CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, pod));
 
-    assertThat(pass(object, List.of(pod), false)).isEqualTo(NodeObjectReconciler.Outcome.DONE);
+    assertThat(pass(object, List.of(pod), false)).isEqualTo(Ended.WRITTEN);
 
     assertThat(engine.calls()).containsExactly("isolate:" + c0);
     assertThat(engine.readings()).containsExactly(ViewReading.READ);
@@ -176,9 +159,8 @@ class NodeObjectReconcilerTest {
     CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, pod));
     writer.answers.add(StatusWriter.Result.FAILED);
 
-    assertThat(pass(object, List.of(pod), false))
-        .isEqualTo(NodeObjectReconciler.Outcome.RETRY_WRITE);
-    assertThat(pass(object, List.of(pod), false)).isEqualTo(NodeObjectReconciler.Outcome.DONE);
+    assertThat(pass(object, List.of(pod), false)).isEqualTo(Ended.RETRY_WRITE);
+    assertThat(pass(object, List.of(pod), false)).isEqualTo(Ended.WRITTEN);
 
     assertThat(engine.calls()).containsExactly("isolate:" + c0);
     assertThat(writer.writes).hasSize(2);
@@ -251,7 +233,6 @@ class NodeObjectReconcilerTest {
             "node-agent/" + NODE,
             new TargetResolver(NODE, new Protection(null, null), arrivals.lookup()),
             engine,
-            writer,
             new AgentMetrics(new SimpleMeterRegistry()),
             Duration.ofMinutes(10),
             Clock.systemUTC(),
@@ -272,7 +253,6 @@ class NodeObjectReconcilerTest {
         new PodSnapshot(NODE, List.of(pod)),
         ClaimIndex.of(List.of(object)),
         false,
-        false,
         snapshot);
 
     assertThat(engine.calls()).containsExactly("isolate:" + c0);
@@ -285,75 +265,47 @@ class NodeObjectReconcilerTest {
   }
 
   @Test
-  void anUrgentPassIsolatesAndHoldsItsWriteBackForTheNextPass() {
-    String c0 = containerId();
-    String c1 = containerId();
-    engine.start(c0);
-    engine.start(c1);
-    Pod first = runningPod("team", "a", NODE, c0);
-    Pod second = runningPod("team", "b", NODE, c1);
-    CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, first, second));
-
-    assertThat(urgentPass(object, List.of(first)))
-        .isEqualTo(NodeObjectReconciler.Outcome.WRITE_DEFERRED);
-    now = now.plusMillis(100);
-    assertThat(urgentPass(object, List.of(first, second)))
-        .isEqualTo(NodeObjectReconciler.Outcome.WRITE_DEFERRED);
-    assertThat(engine.isIsolated(c0)).isTrue();
-    assertThat(engine.isIsolated(c1)).isTrue();
-    assertThat(writer.writes).isEmpty();
-
-    // The next pass writes what the held-back ones computed, without acting again.
-    assertThat(pass(object, List.of(first, second), false))
-        .isEqualTo(NodeObjectReconciler.Outcome.DONE);
-    assertThat(engine.calls()).containsExactly("isolate:" + c0, "isolate:" + c1);
-    assertThat(writer.writes)
-        .singleElement()
-        .satisfies(
-            w ->
-                assertThat(w.containers)
-                    .extracting(r -> r.phase)
-                    .containsOnly(ContainerPhase.Isolated)
-                    .hasSize(2));
-  }
-
-  @Test
-  void urgentPassesNeverHoldAWriteBackLongerThanTheirLimit() {
+  void aWriteStillOnItsWayIsNotAskedForTwiceAndAFailedOneIsAskedForAgain() {
     String c0 = containerId();
     engine.start(c0);
     Pod pod = runningPod("team", "a", NODE, c0);
     CgroupIsolationNode object = stored(nodeObject("team", "iso-node-a", NODE, pod));
 
-    assertThat(urgentPass(object, List.of(pod)))
-        .isEqualTo(NodeObjectReconciler.Outcome.WRITE_DEFERRED);
-    now = now.plus(NodeObjectReconciler.MAX_WRITE_DEFERRAL).plusMillis(1);
-    assertThat(urgentPass(object, List.of(pod))).isEqualTo(NodeObjectReconciler.Outcome.DONE);
-    assertThat(writer.writes).hasSize(1);
+    Optional<NodeObjectReconciler.StatusWrite> first = reconcile(object, List.of(pod), false);
+    assertThat(first).isPresent();
+    assertThat(reconcile(object, List.of(pod), false))
+        .as("the same status, still on its way")
+        .isEmpty();
 
-    // A pass with nothing new to say writes nothing, urgent or not.
-    assertThat(urgentPass(object, List.of(pod))).isEqualTo(NodeObjectReconciler.Outcome.DONE);
-    assertThat(writer.writes).hasSize(1);
+    assertThat(reconciler.written(first.get(), StatusWriter.Result.FAILED)).isTrue();
+    Optional<NodeObjectReconciler.StatusWrite> again = reconcile(object, List.of(pod), false);
+    assertThat(again).hasValueSatisfying(w -> assertThat(w.status().summary.isolated).isEqualTo(1));
+    assertThat(reconciler.written(again.get(), StatusWriter.Result.WRITTEN)).isFalse();
+    assertThat(reconcile(object, List.of(pod), false)).isEmpty();
+    assertThat(engine.calls()).containsExactly("isolate:" + c0);
   }
 
-  private NodeObjectReconciler.Outcome pass(
+  /** How a pass ended, its write made at once as the daemon's write queue makes it. */
+  private enum Ended {
+    NOTHING_TO_WRITE,
+    WRITTEN,
+    RETRY_WRITE
+  }
+
+  private Ended pass(CgroupIsolationNode object, List<Pod> pods, boolean verify) {
+    Optional<NodeObjectReconciler.StatusWrite> write = reconcile(object, pods, verify);
+    if (write.isEmpty()) {
+      return Ended.NOTHING_TO_WRITE;
+    }
+    StatusWriter.Result result = writer.write(write.get().object(), write.get().status());
+    return reconciler.written(write.get(), result) ? Ended.RETRY_WRITE : Ended.WRITTEN;
+  }
+
+  private Optional<NodeObjectReconciler.StatusWrite> reconcile(
       CgroupIsolationNode object, List<Pod> pods, boolean verify) {
-    return reconcile(object, pods, verify, false);
-  }
-
-  private NodeObjectReconciler.Outcome urgentPass(CgroupIsolationNode object, List<Pod> pods) {
-    return reconcile(object, pods, false, true);
-  }
-
-  private NodeObjectReconciler.Outcome reconcile(
-      CgroupIsolationNode object, List<Pod> pods, boolean verify, boolean urgent) {
     Supplier<ContainerEngine.Snapshot> snapshot = engine::snapshot;
     return reconciler.reconcile(
-        object,
-        new PodSnapshot(NODE, pods),
-        ClaimIndex.of(List.of(object)),
-        verify,
-        urgent,
-        snapshot);
+        object, new PodSnapshot(NODE, pods), ClaimIndex.of(List.of(object)), verify, snapshot);
   }
 
   /** What the API server adds on create. */

@@ -127,15 +127,11 @@ class PassQueueTest {
 
     await().atMost(Duration.ofSeconds(30)).until(gathering::isDone);
     assertThat(gathering.get()).isTrue();
-    PassQueue.Batch urgent = queue.take(List.of());
-    assertThat(urgent.objects()).containsEntry("ns/a", false);
-    assertThat(urgent.urgent()).isTrue();
+    assertThat(queue.take(List.of()).objects()).containsEntry("ns/a", false);
     queue.finished();
     CompletableFuture<Boolean> after =
         CompletableFuture.supplyAsync(() -> queue.gather(Duration.ofHours(1)));
     queue.mark("ns/b", false);
-    assertThat(queue.take(List.of()).urgent()).as("a plain mark").isFalse();
-    queue.finished();
     queue.stop();
     await().atMost(Duration.ofSeconds(30)).until(after::isDone);
     assertThat(after.get()).as("stopped, not urgent").isFalse();
