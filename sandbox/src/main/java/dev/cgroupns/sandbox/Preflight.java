@@ -1,6 +1,7 @@
 package dev.cgroupns.sandbox;
 
 import dev.cgroupns.sandbox.cluster.ControlPlaneBinaries;
+import dev.cgroupns.testbed.cluster.KubeBinaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ public final class Preflight {
    * @param kubeBinaries true when every binary of the local control plane is there
    * @param kubebuilderAssets the directory KUBEBUILDER_ASSETS names, if set
    * @param go true when Go is on PATH (to build the binaries)
+   * @param cniPlugins true when Debian's CNI plugins are there (the real node's pod network)
+   * @param gcc true when gcc is on PATH (it builds the real node's pause program)
+   * @param nodeBinaries true when the node's binaries (kubelet, containerd, its shim, ctr) are
+   *     built
    */
   public record Facts(
       int uid,
@@ -33,7 +38,10 @@ public final class Preflight {
       Path repository,
       boolean kubeBinaries,
       Optional<Path> kubebuilderAssets,
-      boolean go) {
+      boolean go,
+      boolean cniPlugins,
+      boolean gcc,
+      boolean nodeBinaries) {
 
     public static Facts ofThisMachine(Path repository) {
       String assets = System.getenv("KUBEBUILDER_ASSETS");
@@ -45,11 +53,70 @@ public final class Preflight {
           repository,
           hasKubeBinaries(repository),
           assets == null || assets.isEmpty() ? Optional.empty() : Optional.of(Path.of(assets)),
-          onPath("go").isPresent());
+          onPath("go").isPresent(),
+          Files.isExecutable(CNI_BRIDGE),
+          onPath("gcc").isPresent(),
+          hasNodeBinaries(repository));
     }
   }
 
+  private static final Path CNI_BRIDGE = Path.of("/usr/lib/cni/bridge");
+
   private Preflight() {}
+
+  /**
+   * What runs the demo pods, and why: the kind asked for, or for {@link PodsKind#AUTO} real kubelet
+   * pods when this machine has what a node needs (after the other checks passed), else runc
+   * containers.
+   */
+  public record PodsChoice(PodsKind kind, String why) {}
+
+  public static PodsChoice choosePods(Facts facts, PodsKind requested, boolean localControlPlane) {
+    if (requested == PodsKind.RUNC) {
+      return new PodsChoice(PodsKind.RUNC, "--pods-kind runc");
+    }
+    if (!localControlPlane) {
+      return new PodsChoice(
+          PodsKind.RUNC, "on another cluster the sandbox starts no node of its own");
+    }
+    List<String> missing = nodeProblems(facts);
+    if (missing.isEmpty()) {
+      return new PodsChoice(
+          PodsKind.KUBELET,
+          requested == PodsKind.KUBELET ? "--pods-kind kubelet" : "this machine can run a node");
+    }
+    // Only AUTO gets here with something missing: problems() refuses KUBELET first.
+    return new PodsChoice(
+        PodsKind.RUNC,
+        "a real node here needs what is missing: "
+            + String.join("; ", missing)
+            + " (--pods-kind kubelet insists)");
+  }
+
+  /** What a real node of the sandbox needs beyond the runc containers' needs. */
+  private static List<String> nodeProblems(Facts facts) {
+    List<String> problems = new ArrayList<>();
+    if (!facts.cniPlugins()) {
+      problems.add(
+          "the CNI plugins are not at "
+              + CNI_BRIDGE.getParent()
+              + " (the pods' network): bin/setup installs them (containernetworking-plugins)");
+    }
+    if (!facts.gcc()) {
+      problems.add(
+          "gcc is not on PATH (it builds the node's pause program): bin/setup installs it");
+    }
+    if (!facts.nodeBinaries() && !facts.go()) {
+      problems.add(
+          "the node's binaries ("
+              + String.join(", ", KubeBinaries.NODE)
+              + ") are not built, and building them needs Go, which is not on PATH: install Go"
+              + " 1.26 or newer (https://go.dev/dl/), or run "
+              + KubeBinaries.buildCommand(KubeBinaries.NODE)
+              + " where Go is");
+    }
+    return problems;
+  }
 
   /**
    * Problems with their remedies; empty when the sandbox can run.
@@ -57,7 +124,8 @@ public final class Preflight {
    * @param apiOnly only the API server is wanted (no containers)
    * @param localControlPlane the sandbox runs its own control plane (not another cluster's)
    */
-  public static List<String> problems(Facts facts, boolean apiOnly, boolean localControlPlane) {
+  public static List<String> problems(
+      Facts facts, boolean apiOnly, boolean localControlPlane, PodsKind podsKind) {
     List<String> problems = new ArrayList<>();
     if (!Files.isDirectory(facts.repository().resolve("crds"))) {
       problems.add(
@@ -91,6 +159,9 @@ public final class Preflight {
     if (!facts.cgroupfs()) {
       problems.add(
           "no cgroup hierarchy is mounted under /sys/fs/cgroup: the sandbox needs Linux cgroups");
+    }
+    if (podsKind == PodsKind.KUBELET) {
+      nodeProblems(facts).forEach(p -> problems.add(p + " (or use --pods-kind runc)"));
     }
     return problems;
   }
@@ -154,6 +225,14 @@ public final class Preflight {
       return ControlPlaneBinaries.find(repository).isPresent();
     } catch (IllegalStateException notACheckout) {
       // Reported as the missing crds/ directory.
+      return false;
+    }
+  }
+
+  private static boolean hasNodeBinaries(Path repository) {
+    try {
+      return KubeBinaries.find(repository, KubeBinaries.NODE).binaries().isPresent();
+    } catch (IllegalStateException notACheckout) {
       return false;
     }
   }

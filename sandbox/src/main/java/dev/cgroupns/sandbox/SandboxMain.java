@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the whole system on this machine: a real Kubernetes control plane (etcd,",
       "kube-apiserver, controller-manager, scheduler; built once if missing) with the",
-      "project's manifests, the operator, one node agent and demo pods as real runc containers.",
+      "project's manifests, the operator, one node agent and demo pods: real kubelet pods on a",
+      "node of its own (kubelet, containerd) where it can, else runc containers it starts.",
       "Applies the sample CgroupIsolation, waits until Ready and shows what a",
       "container saw before and sees after. Needs root, runc and busybox-static",
       "(except with --api-only). Ctrl-C stops it and removes everything it made."
@@ -63,6 +64,29 @@ public final class SandboxMain implements Callable<Integer> {
       paramLabel = "N",
       description = "Demo pods (default: ${DEFAULT-VALUE}).")
   int pods;
+
+  @Option(
+      names = "--pods-kind",
+      defaultValue = "auto",
+      paramLabel = "KIND",
+      converter = PodsKindConverter.class,
+      description =
+          "What runs the demo pods: kubelet (a real node: kubelet and containerd), runc"
+              + " (containers the sandbox starts itself), or auto: kubelet when this machine can"
+              + " run a node (default: ${DEFAULT-VALUE}).")
+  PodsKind podsKind;
+
+  /** Reads {@code --pods-kind} as typed. */
+  static final class PodsKindConverter implements CommandLine.ITypeConverter<PodsKind> {
+    @Override
+    public PodsKind convert(String value) {
+      try {
+        return PodsKind.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   @Option(
       names = "--ready-timeout",
@@ -121,16 +145,16 @@ public final class SandboxMain implements Callable<Integer> {
               useCurrentContext,
               nodeName,
               pods,
+              podsKind,
               Duration.ofSeconds(readyTimeoutSeconds));
     } catch (IllegalArgumentException e) {
       System.err.println("sandbox: " + e.getMessage());
       return 2;
     }
+    Preflight.Facts facts = Preflight.Facts.ofThisMachine(options.repository());
     List<String> problems =
         Preflight.problems(
-            Preflight.Facts.ofThisMachine(options.repository()),
-            options.apiOnly(),
-            options.localControlPlane());
+            facts, options.apiOnly(), options.localControlPlane(), options.podsKind());
     if (!problems.isEmpty()) {
       System.err.println("sandbox cannot start on this machine:");
       problems.forEach(p -> System.err.println("  - " + p));
@@ -160,7 +184,11 @@ public final class SandboxMain implements Callable<Integer> {
     try {
       int code;
       try {
-        code = new SandboxRun(options, progress, teardown, new InProcessControlPlane(), stop).run();
+        Preflight.PodsChoice choice =
+            Preflight.choosePods(facts, options.podsKind(), options.localControlPlane());
+        code =
+            new SandboxRun(options, choice, progress, teardown, new InProcessControlPlane(), stop)
+                .run();
       } catch (SandboxRun.StoppedException e) {
         progress.step("stopping (Ctrl-C)");
         code = 130;

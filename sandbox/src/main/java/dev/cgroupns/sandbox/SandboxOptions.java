@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param useCurrentContext use the current context of the default kubeconfig instead
  * @param nodeName the node the agent and the demo pods are on
  * @param pods how many demo pods
+ * @param podsKind what runs the demo pods: asked for, before {@link Preflight#choosePods} decides
  * @param readyTimeout how long to wait for Ready
  */
 public record SandboxOptions(
@@ -23,6 +24,7 @@ public record SandboxOptions(
     boolean useCurrentContext,
     String nodeName,
     int pods,
+    PodsKind podsKind,
     Duration readyTimeout) {
 
   public SandboxOptions {
@@ -34,6 +36,11 @@ public record SandboxOptions(
     }
     if (kubeconfig != null && useCurrentContext) {
       throw new IllegalArgumentException("use either --kubeconfig or --use-current-context");
+    }
+    if (podsKind == PodsKind.KUBELET && (kubeconfig != null || useCurrentContext)) {
+      throw new IllegalArgumentException(
+          "--pods-kind kubelet starts a node of the sandbox's own control plane; on another"
+              + " cluster the demo pods are runc containers (--pods-kind runc or auto)");
     }
   }
 

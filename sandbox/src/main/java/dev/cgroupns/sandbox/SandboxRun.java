@@ -6,6 +6,7 @@ import dev.cgroupns.sandbox.cluster.ExistingCluster;
 import dev.cgroupns.sandbox.cluster.IsolationStatusWatcher;
 import dev.cgroupns.sandbox.cluster.LocalCluster;
 import dev.cgroupns.sandbox.cluster.ManifestApplier;
+import dev.cgroupns.sandbox.demo.ContainerExec;
 import dev.cgroupns.sandbox.demo.ContainerView;
 import dev.cgroupns.sandbox.demo.ContainerViewReader;
 import dev.cgroupns.sandbox.demo.DemoPods;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,22 +48,28 @@ public final class SandboxRun {
   private static final Duration DELETE_WAIT = Duration.ofSeconds(30);
 
   private final SandboxOptions options;
+  private Preflight.PodsChoice pods;
   private final Progress progress;
   private final Teardown teardown;
   private final ControlPlane controlPlane;
   private final CountDownLatch stop;
   private List<String> kubectlSetup = List.of();
+  private KubeBinaries binaries;
+  private LocalCluster localCluster;
 
   /**
+   * @param pods what runs the demo pods, as the preflight chose ({@link Preflight#choosePods})
    * @param stop counted down to end a run that keeps going until Ctrl-C
    */
   public SandboxRun(
       SandboxOptions options,
+      Preflight.PodsChoice pods,
       Progress progress,
       Teardown teardown,
       ControlPlane controlPlane,
       CountDownLatch stop) {
     this.options = options;
+    this.pods = pods;
     this.progress = progress;
     this.teardown = teardown;
     this.controlPlane = controlPlane;
@@ -71,6 +79,17 @@ public final class SandboxRun {
   public int run() throws Exception {
     if (!options.apiOnly()) {
       new LeftoverSweeper(tmpDir(), CgroupHierarchies.mounted(), runc()).sweep(progress::step);
+      if (pods.kind() == PodsKind.KUBELET) {
+        pods = KubeletDemo.checkHost(pods, options.podsKind(), tmpDir(), progress::step);
+      }
+      progress.step(
+          "demo pods: "
+              + (pods.kind() == PodsKind.KUBELET
+                  ? "real kubelet pods on a node of the sandbox's own"
+                  : "runc containers the sandbox starts itself")
+              + " ("
+              + pods.why()
+              + ")");
     }
     Path workDir = LeftoverSweeper.newWorkDir();
     teardown.add("remove work directory " + workDir, () -> LeftoverSweeper.deleteWorkDir(workDir));
@@ -98,11 +117,12 @@ public final class SandboxRun {
     progress.step("operator running in-process" + identity(ProjectInstall.OPERATOR_ACCOUNT));
 
     checkStopped();
-    Demo demo = startDemo(cluster, workDir);
-    DemoContainer shown = demo.containers().get(0);
-    ContainerViewReader views = new ContainerViewReader(demo.runtime());
-    ContainerView before = views.read(shown);
-    progress.step("recorded what " + shown.name() + " sees before isolation");
+    Demo demo =
+        pods.kind() == PodsKind.KUBELET
+            ? startKubeletDemo(workDir)
+            : startRuncDemo(cluster, workDir);
+    ContainerView before = ContainerViewReader.read(demo.shown());
+    progress.step("recorded what " + demo.shownName() + " sees before isolation");
 
     checkStopped();
     List<HasMetadata> applied = new ManifestApplier(client).apply(options.sample());
@@ -143,29 +163,24 @@ public final class SandboxRun {
     }
     progress.step("Ready");
     checkStopped();
-    ContainerView after = views.read(shown);
-    Map<String, String> abbreviations = new LinkedHashMap<>();
-    abbreviations.put(demo.cgroups().path(), "$SANDBOX");
-    abbreviations.put(shown.containerId(), shown.containerId().substring(0, 12) + "...");
+    ContainerView after = ContainerViewReader.read(demo.shown());
     progress.text(
-        ViewReport.render("what " + shown.name() + " sees", before, after, abbreviations));
+        ViewReport.render(
+            "what " + demo.shownName() + " sees", before, after, demo.abbreviations()));
+    demo.afterReady().run();
     if (options.once()) {
       return OK;
     }
-    return keepRunning(
-        "the demo is running",
-        List.of(
-            "kubectl describe cgroupisolation demo",
-            "kubectl get cgroupisolations -w   (in a second shell, while you delete and apply)",
-            "kubectl get pods -o wide",
-            "runc --root "
-                + workDir.resolve(RuncRuntime.STATE_DIR)
-                + " exec "
-                + shown.name()
-                + " ls /sys/fs/cgroup/memory",
-            "kubectl delete -f "
-                + options.repository().relativize(options.sample())
-                + "   (the agent reverts; apply it again)"));
+    List<String> hints = new ArrayList<>();
+    hints.add("kubectl describe cgroupisolation demo");
+    hints.add("kubectl get cgroupisolations -w   (in a second shell, while you delete and apply)");
+    hints.add("kubectl get pods -o wide");
+    hints.addAll(demo.hints());
+    hints.add(
+        "kubectl delete -f "
+            + options.repository().relativize(options.sample())
+            + "   (the agent reverts; apply it again)");
+    return keepRunning("the demo is running", hints);
   }
 
   /** Thrown at the next step boundary after Ctrl-C. */
@@ -176,21 +191,61 @@ public final class SandboxRun {
   }
 
   /** Called between steps: after Ctrl-C nothing new is started, the caller cleans up. */
-  private void checkStopped() {
+  void checkStopped() {
     if (stop.getCount() == 0) {
       throw new StoppedException();
     }
   }
 
-  /** What runs on this machine for the demo. */
-  private record Demo(CgroupRoot cgroups, RuncRuntime runtime, List<DemoContainer> containers) {}
+  /**
+   * What runs on this machine for the demo, as the steps after it need it.
+   *
+   * @param shownName the container whose views are shown
+   * @param shown runs commands in it
+   * @param abbreviations long strings of its views and their short forms
+   * @param hints commands to try while the demo runs, for these pods
+   * @param afterReady what else the demo shows once the isolation is Ready
+   */
+  record Demo(
+      String shownName,
+      ContainerExec shown,
+      Map<String, String> abbreviations,
+      List<String> hints,
+      Runnable afterReady) {}
+
+  /**
+   * The demo on a real node: the node, the node agent for it (with its NRI plugin on the node's
+   * containerd), then the pods, which the kubelet runs. The node's undo comes before the agent's in
+   * the code and so runs after it: the agent stops first, then the node deletes its pods, stops the
+   * kubelet and containerd, and removes what they put on the host.
+   */
+  private Demo startKubeletDemo(Path workDir) throws Exception {
+    KubeletDemo demo =
+        KubeletDemo.start(
+            localCluster, binaries, tmpDir(), options, progress, teardown, this::checkStopped);
+    checkStopped();
+    AutoCloseable agent =
+        controlPlane.startNodeAgent(
+            localCluster.nodeAgent(demo.nodeName()),
+            demo.nodeName(),
+            workDir.resolve("agent-state"),
+            demo.nri());
+    teardown.add("stop the node agent", agent::close);
+    progress.step(
+        "node agent running in-process for node "
+            + demo.nodeName()
+            + identity(ProjectInstall.AGENT_ACCOUNT)
+            + ", its NRI plugin on the node's containerd");
+    checkStopped();
+    return demo.startPods(this::checkStopped);
+  }
 
   /**
    * The node agent, then the demo pods: cgroups nested under the sandbox's own, runc containers in
    * them, Pod and Node objects. The agent's undo runs before the containers' (it must not act on
    * containers being deleted), the cgroups' after them (a cgroup with processes cannot go).
    */
-  private Demo startDemo(ClusterAccess cluster, Path workDir) throws Exception {
+  private Demo startRuncDemo(ClusterAccess cluster, Path workDir) throws Exception {
     String suffix = Long.toHexString(ProcessHandle.current().pid());
     CgroupRoot cgroups = CgroupRoot.create("sandbox", suffix);
     LeftoverSweeper.recordCgroupRoot(workDir, cgroups);
@@ -200,11 +255,12 @@ public final class SandboxRun {
     teardown.add("delete the demo containers", runtime::deleteAll);
 
     KubernetesClient client = cluster.client();
-    DemoPods pods = new DemoPods(client, runtime, options.nodeName());
-    pods.registerNode();
+    DemoPods demoPods = new DemoPods(client, runtime, options.nodeName());
+    demoPods.registerNode();
     if (!options.localControlPlane()) {
       // The sandbox's own control plane goes with everything in it; another cluster keeps them.
-      teardown.add("delete the demo Pod and Node objects", () -> deleteDemoObjects(client, pods));
+      teardown.add(
+          "delete the demo Pod and Node objects", () -> deleteDemoObjects(client, demoPods));
     }
     checkStopped();
     AutoCloseable agent =
@@ -219,7 +275,7 @@ public final class SandboxRun {
             + identity(ProjectInstall.AGENT_ACCOUNT));
 
     List<DemoContainer> containers =
-        pods.start(
+        demoPods.start(
             options.pods(),
             c -> {
               progress.step(
@@ -233,7 +289,21 @@ public final class SandboxRun {
                       + c.cgroupsPath());
               checkStopped();
             });
-    return new Demo(cgroups, runtime, containers);
+    DemoContainer shown = containers.get(0);
+    Map<String, String> abbreviations = new LinkedHashMap<>();
+    abbreviations.put(cgroups.path(), "$SANDBOX");
+    abbreviations.put(shown.containerId(), shown.containerId().substring(0, 12) + "...");
+    return new Demo(
+        shown.name(),
+        command -> runtime.exec(shown, command),
+        abbreviations,
+        List.of(
+            "runc --root "
+                + workDir.resolve(RuncRuntime.STATE_DIR)
+                + " exec "
+                + shown.name()
+                + " ls /sys/fs/cgroup/memory"),
+        () -> {});
   }
 
   /**
@@ -241,9 +311,10 @@ public final class SandboxRun {
    * after everything that uses it.
    */
   private ClusterAccess startControlPlane() {
-    KubeBinaries binaries;
     try {
-      binaries = ControlPlaneBinaries.findOrBuild(options.repository(), progress::step);
+      binaries =
+          ControlPlaneBinaries.findOrBuild(
+              options.repository(), pods.kind() == PodsKind.KUBELET, progress::step);
     } catch (IllegalStateException e) {
       // Ctrl-C reaches the build too, which then fails: report the stop, not the failure.
       checkStopped();
@@ -251,6 +322,7 @@ public final class SandboxRun {
     }
     checkStopped();
     LocalCluster cluster = LocalCluster.start(binaries, tmpDir(), progress::step);
+    localCluster = cluster;
     teardown.add(
         "stop the Kubernetes control plane and remove " + cluster.runDirectory(), cluster::close);
     progress.step(
@@ -275,7 +347,7 @@ public final class SandboxRun {
   }
 
   /** How a component authenticates, for its progress line. */
-  private String identity(String serviceAccount) {
+  String identity(String serviceAccount) {
     return options.localControlPlane()
         ? " as ServiceAccount "
             + ProjectInstall.SYSTEM_NAMESPACE
@@ -309,8 +381,8 @@ public final class SandboxRun {
     }
   }
 
-  private void deleteDemoObjects(KubernetesClient client, DemoPods pods) {
-    pods.deletePods(options.pods());
+  private void deleteDemoObjects(KubernetesClient client, DemoPods demoPods) {
+    demoPods.deletePods(options.pods());
     client.nodes().withName(options.nodeName()).delete();
   }
 
@@ -318,7 +390,7 @@ public final class SandboxRun {
     return Preflight.findRunc().orElseThrow().toString();
   }
 
-  private static Path tmpDir() {
+  static Path tmpDir() {
     return Path.of(System.getProperty("java.io.tmpdir"));
   }
 

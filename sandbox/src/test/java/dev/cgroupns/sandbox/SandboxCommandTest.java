@@ -9,6 +9,7 @@ import dev.cgroupns.agent.testing.Requirements;
 import dev.cgroupns.sandbox.cluster.ControlPlaneBinaries;
 import dev.cgroupns.sandbox.testing.MachineState;
 import dev.cgroupns.testbed.cluster.Kubectl;
+import dev.cgroupns.testbed.node.TestNodes;
 import dev.cgroupns.testbed.precondition.Precondition;
 import java.io.File;
 import java.io.IOException;
@@ -58,7 +59,17 @@ class SandboxCommandTest {
   @AfterEach
   void removeLog() throws IOException {
     if (sandbox != null && sandbox.isAlive()) {
-      sandbox.destroyForcibly();
+      // A test that failed while the sandbox ran: SIGTERM lets it clean up (its node included),
+      // so that the next test starts from a clean machine; SIGKILL only if it does not finish.
+      sandbox.destroy();
+      try {
+        if (!sandbox.waitFor(2, TimeUnit.MINUTES)) {
+          sandbox.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        sandbox.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
     }
     Files.deleteIfExists(log);
   }
@@ -66,13 +77,14 @@ class SandboxCommandTest {
   @Test
   void onceEndsReadyOnARealControlPlaneShowsTheChangeAndLeavesNothingBehind() throws Exception {
     requireMachine();
-    start("--once", "--pods", "2");
+    start("--once", "--pods", "2", "--pods-kind", "runc");
     String output = awaitExit();
 
     assertThat(sandbox.exitValue()).as(output).isZero();
     assertThat(output)
         .containsPattern("a real Kubernetes control plane on 127.0.0.1: kube-apiserver v\\d+\\.")
         .contains("installed manifests/base as on a cluster")
+        .contains("demo pods: runc containers the sandbox starts itself (--pods-kind runc)")
         .contains(
             "operator running in-process as ServiceAccount"
                 + " cgroup-isolation-system/cgroup-isolation-operator")
@@ -97,22 +109,71 @@ class SandboxCommandTest {
   }
 
   @Test
-  void kubectlMeetsARealApiServerAndCtrlCCleansUp() throws Exception {
-    requireMachine();
-    start("--pods", "1");
+  void kubeletPodsEndReadyAPodCreatedAfterwardsIsIsolatedAtCreationAndNothingIsLeft()
+      throws Exception {
+    requireNode();
+    start("--once", "--pods", "2", "--pods-kind", "kubelet");
+    String output = awaitExit();
+
+    assertThat(sandbox.exitValue()).as(output).isZero();
+    String node = match(output, "a real Kubernetes node (\\S+): kubelet and containerd");
+    assertThat(output)
+        .contains(
+            "demo pods: real kubelet pods on a node of the sandbox's own (--pods-kind kubelet)")
+        .containsPattern("Kubernetes node " + node + " Ready in \\d+ ms")
+        .contains("node agent running in-process for node " + node + " as ServiceAccount")
+        .contains("its NRI plugin on the node's containerd")
+        .containsPattern(
+            "pod demo-0: the kubelet runs container [0-9a-f]{12} in cgroup"
+                + " /kubepods/besteffort/pod[0-9a-f-]+/[0-9a-f]{64}")
+        .contains("pod demo-1: the kubelet runs container")
+        .containsPattern("status: Ready=True")
+        .contains("=== what demo-0 sees ===")
+        .contains("done, nothing left behind");
+    // What a privileged kubelet pod sees: its own cgroup, writable, then read-only.
+    String mounts = section(output, "cgroup mounts (mount point, root, type, access)");
+    String mountsBefore = mounts.substring(0, mounts.indexOf("  after:"));
+    String mountsAfter = mounts.substring(mounts.indexOf("  after:"));
+    assertThat(mountsBefore)
+        .containsPattern("/sys/fs/cgroup\\S*  root=/kubepods/besteffort/pod\\S+  cgroup2?  rw");
+    assertThat(mountsAfter)
+        .containsPattern("/sys/fs/cgroup\\S*  root=/kubepods/besteffort/pod\\S+  cgroup2?  ro")
+        .doesNotContainPattern("cgroup2?  rw");
+    // The pod created after the isolation: a cgroup namespace of its own from its creation.
+    String late = output.substring(output.indexOf("=== what demo-late sees ==="));
+    assertThat(late).contains("every line \"/\": isolated at creation");
+    List<String> cgroupLines =
+        section(late, "/proc/self/cgroup").lines().skip(1).map(String::strip).toList();
+    assertThat(cgroupLines).isNotEmpty().allMatch(l -> l.endsWith(":/"));
+    assertThat(section(late, "cgroup mounts").lines().skip(1).map(String::strip).toList())
+        .isNotEmpty()
+        .allMatch(l -> l.matches("/sys/fs/cgroup\\S*  root=/  cgroup2?  ro"));
+    assertNothingLeftBehind(output);
+    assertNodeGone(output, node);
+  }
+
+  @Test
+  void kubectlExecsIntoARealKubeletPodAndCtrlCCleansUp() throws Exception {
+    requireNode();
+    start("--pods", "1", "--pods-kind", "kubelet");
     awaitOutput("Things to try meanwhile");
     String running = output();
     KubectlSetup setup = KubectlSetup.printedIn(running);
     Kubectl kubectl = setup.kubectl();
-    List<String> runcExec =
-        List.of(match(running, "(runc --root \\S+ exec demo-0-app) ls").split(" "));
+    String node = match(running, "a real Kubernetes node (\\S+): kubelet and containerd");
+    assertThat(running).contains("kubectl exec demo-0 -- ls /sys/fs/cgroup/memory");
 
     JsonNode version = JSON.readTree(ok(kubectl.run("version", "-o", "json")));
     assertThat(version.path("serverVersion").path("gitVersion").asText())
         .matches("v\\d+\\.\\d+\\.\\d+")
         .isEqualTo(version.path("clientVersion").path("gitVersion").asText());
-    assertThat(ok(kubectl.run("get", "cgi", "demo", "--no-headers")).split("\\s+"))
-        .startsWith("demo", "True", "1", "1", "0");
+    // demo-0, and demo-late, created after Ready.
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(ok(kubectl.run("get", "cgi", "demo", "--no-headers")).split("\\s+"))
+                    .startsWith("demo", "True", "2", "2", "0"));
     assertThat(ok(kubectl.run("explain", "cgroupisolation.spec.mode")))
         .contains("Audit")
         .contains("Enforce");
@@ -123,7 +184,11 @@ class SandboxCommandTest {
                 assertThat(ok(kubectl.run("describe", "cgroupisolation", "demo")))
                     .containsPattern("Events:\\s+Type\\s+Reason")
                     .contains("cgroup-isolation-operator"));
-    assertThat(cgroupMountLines(runcExec)).allMatch(l -> !l.contains(" / /sys"));
+    assertThat(cgroupMountLines(kubectl)).isNotEmpty().allMatch(l -> l.contains(" ro,"));
+    Kubectl.Result write =
+        kubectl.run("exec", "demo-0", "--", "sh", "-c", "echo 1 > /sys/fs/cgroup/pids/pids.max");
+    assertThat(write.exit()).as(write.toString()).isNotZero();
+    assertThat(write.err()).contains("Read-only file system");
 
     // A watch streams: kubectl get -w prints the deletion as it happens.
     Path watched = Files.createTempFile("kubectl-watch", ".out");
@@ -155,24 +220,40 @@ class SandboxCommandTest {
       watch.waitFor(10, TimeUnit.SECONDS);
       Files.deleteIfExists(watched);
     }
-    assertThat(cgroupMountLines(runcExec))
-        .isNotEmpty()
-        .allMatch(l -> l.contains(" / /sys/fs/cgroup"));
+    // Reverted: what the kubelet gave the privileged container, writable again.
+    assertThat(cgroupMountLines(kubectl)).isNotEmpty().allMatch(l -> l.contains(" rw,"));
 
     ctrlC();
     String output = awaitExit();
 
     assertThat(output)
         .contains("cleanup: delete CgroupIsolation demo")
+        .contains("cleanup: stop the Kubernetes node " + node)
         .contains("nothing left behind")
         .doesNotContain("cleanup FAILED");
     assertNothingLeftBehind(output);
+    assertNodeGone(output, node);
+  }
+
+  @Test
+  void stoppingWhileKubeletPodsStartCleansUp() throws Exception {
+    requireNode();
+    start("--once", "--pods", "3", "--pods-kind", "kubelet");
+    awaitOutput("pod demo-0: the kubelet runs container");
+
+    sandbox.destroy();
+    String output = awaitExit();
+
+    assertThat(output).contains("stopping").contains("stopped, nothing left behind");
+    assertThat(output).doesNotContain("cleanup FAILED");
+    assertNothingLeftBehind(output);
+    assertNodeGone(output, match(output, "a real Kubernetes node (\\S+): kubelet and containerd"));
   }
 
   @Test
   void stoppingWhileContainersStartCleansUp() throws Exception {
     requireMachine();
-    start("--once", "--pods", "4");
+    start("--once", "--pods", "4", "--pods-kind", "runc");
     awaitOutput("pod demo-0: runc container");
 
     sandbox.destroy();
@@ -230,6 +311,12 @@ class SandboxCommandTest {
   }
 
   private static final Path SAMPLE = Path.of("manifests/samples/cgroupisolation-basic.yaml");
+
+  /** What a real node needs too: the CNI plugins, gcc, the node's binaries. */
+  private void requireNode() throws Exception {
+    requireMachine();
+    TestNodes.requireMachine();
+  }
 
   private void requireMachine() throws Exception {
     Requirements.requireRoot();
@@ -320,6 +407,18 @@ class SandboxCommandTest {
     assertControlPlaneGone(output);
   }
 
+  /**
+   * The node's directory is gone with every process that ran from it, and so are the kubelet's
+   * cgroups and the hosts line of its name.
+   */
+  private static void assertNodeGone(String output, String node) throws IOException {
+    String dir = match(output, "Kubernetes node " + node + " Ready in \\d+ ms \\(.*; (\\S+)\\)");
+    assertThat(Path.of(dir)).doesNotExist();
+    assertThat(MachineState.processesMentioning(dir)).isEmpty();
+    assertThat(MachineState.cgroupDirectoriesNamed("kubepods")).isEmpty();
+    assertThat(Files.readString(Path.of("/etc/hosts"))).doesNotContain(node);
+  }
+
   /** The control plane's run directory is gone, and no process runs from it any more. */
   private static void assertControlPlaneGone(String output) throws IOException {
     String runDir = match(output, "Kubernetes control plane ready at \\S+ in \\d+ ms \\((\\S+)\\)");
@@ -333,22 +432,12 @@ class SandboxCommandTest {
     return m.group(1);
   }
 
-  /** The container's cgroup mount lines of its own /proc/self/mountinfo. */
-  private static List<String> cgroupMountLines(List<String> runcExec) throws Exception {
-    List<String> command = new ArrayList<>(runcExec);
-    command.addAll(List.of("cat", "/proc/self/mountinfo"));
-    return run(new ProcessBuilder(command).redirectErrorStream(true))
+  /** The cgroup mount lines of demo-0's own /proc/self/mountinfo, through kubectl exec. */
+  private static List<String> cgroupMountLines(Kubectl kubectl) {
+    return ok(kubectl.run("exec", "demo-0", "--", "cat", "/proc/self/mountinfo"))
         .lines()
         .filter(l -> l.contains(" - cgroup"))
         .toList();
-  }
-
-  private static String run(ProcessBuilder pb) throws Exception {
-    Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as("%s:%n%s", pb.command(), out).isZero();
-    return out;
   }
 
   private static String section(String output, String title) {

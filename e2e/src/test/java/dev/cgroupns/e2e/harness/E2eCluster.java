@@ -98,7 +98,6 @@ public final class E2eCluster implements AutoCloseable {
   private CgroupRoot cgroups;
   private RuncRuntime runtime;
   private DemoPods pods;
-  private ContainerViewReader views;
   private AutoCloseable operator;
   private AutoCloseable agent;
 
@@ -175,7 +174,6 @@ public final class E2eCluster implements AutoCloseable {
     teardown.add("remove the cgroups under " + cgroups.path(), cgroups::close);
     runtime = new RuncRuntime(runc, workDir, new BusyboxRootfs(Path.of("/bin/busybox")), cgroups);
     teardown.add("delete every container", this::deleteAllContainers);
-    views = new ContainerViewReader(runtime);
     pods = new DemoPods(client, runtime, NODE, namespace);
     pods.registerNode();
     agentConfig = proxy.throughProxy(PodIdentities.nodeAgent(api, NODE));
@@ -383,7 +381,7 @@ public final class E2eCluster implements AutoCloseable {
    * of the cgroup tree it can reach.
    */
   public ContainerView seenBy(E2ePod pod) {
-    return views.read(pod.container());
+    return ContainerViewReader.read(runtime, pod.container());
   }
 
   /** Runs a program inside the pod's container (no shell) and returns its output. */

@@ -1,9 +1,11 @@
 package dev.cgroupns.sandbox.cluster;
 
 import dev.cgroupns.testbed.cluster.KubeBinaries;
+import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.PodIdentities;
 import dev.cgroupns.testbed.cluster.ProjectInstall;
+import dev.cgroupns.testbed.node.RealNode;
 import dev.cgroupns.testbed.runc.CommandRunner;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -57,6 +59,23 @@ public final class LocalCluster implements ClusterAccess, AutoCloseable {
   /** The run directory: certificates, kubeconfigs, logs, etcd's data. */
   public Path runDirectory() {
     return plane.runDirectory();
+  }
+
+  /**
+   * Starts a real node of this control plane in a directory under {@code parent} (what dead runs
+   * left there is swept first); it is Ready when this returns, and the caller closes it.
+   *
+   * @param binaries the node's binaries as well as the control plane's
+   * @param cache where the node's compiled pause program is kept between runs
+   */
+  public RealNode startNode(
+      KubeBinaries binaries, Path parent, Path cache, Consumer<String> progress) {
+    return RealNode.start(plane, binaries, parent, cache, progress);
+  }
+
+  /** kubectl of the server's version, as the cluster admin. */
+  public Kubectl kubectl() {
+    return Kubectl.admin(plane);
   }
 
   @Override

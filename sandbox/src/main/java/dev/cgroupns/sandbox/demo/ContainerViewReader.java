@@ -8,24 +8,25 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Reads a {@link ContainerView} through {@code runc exec}: every command runs inside the container
- * (its mount namespace, its cgroup), so the view is the container's, not the host's.
+ * Reads a {@link ContainerView} with commands run inside the container (its mount namespace, its
+ * cgroup), so the view is the container's, not the host's.
  */
 public final class ContainerViewReader {
 
   private static final int SAMPLE_LINES = 8;
 
-  private final RuncRuntime runtime;
+  private ContainerViewReader() {}
 
-  public ContainerViewReader(RuncRuntime runtime) {
-    this.runtime = runtime;
+  /** The view of one of the sandbox's own runc containers, through {@code runc exec}. */
+  public static ContainerView read(RuncRuntime runtime, DemoContainer container) {
+    return read(command -> runtime.exec(container, command));
   }
 
-  public ContainerView read(DemoContainer container) {
-    List<String> cgroup = runtime.exec(container, "cat", "/proc/self/cgroup").lines().toList();
+  public static ContainerView read(ContainerExec container) {
+    List<String> cgroup = container.run("cat", "/proc/self/cgroup").lines().toList();
     List<ContainerView.CgroupMount> mounts =
-        cgroupMounts(runtime.exec(container, "cat", "/proc/self/mountinfo").lines().toList());
-    List<String> top = runtime.exec(container, "ls", "/sys/fs/cgroup").lines().toList();
+        cgroupMounts(container.run("cat", "/proc/self/mountinfo").lines().toList());
+    List<String> top = container.run("ls", "/sys/fs/cgroup").lines().toList();
     List<String> dirs = directories(container, "/sys/fs/cgroup/", "-mindepth", "1").toList();
     String sampleHierarchy = sampleHierarchy(mounts);
     List<String> sample =
@@ -43,12 +44,13 @@ public final class ContainerViewReader {
    * one that vanishes mid-walk makes find fail although the listing is good, so find's complaints
    * and exit status are dropped (by the container's own shell, with the arguments passed as "$@").
    */
-  private Stream<String> directories(DemoContainer container, String where, String... options) {
+  private static Stream<String> directories(
+      ContainerExec container, String where, String... options) {
     List<String> command =
         new ArrayList<>(
             List.of("sh", "-c", "find \"$@\" -type d 2>/dev/null; exit 0", "find", where));
     command.addAll(List.of(options));
-    return runtime.exec(container, command.toArray(String[]::new)).lines();
+    return container.run(command.toArray(String[]::new)).lines();
   }
 
   /** Keeps the cgroup and cgroup2 mounts of mountinfo lines (parsed by the node agent's parser). */

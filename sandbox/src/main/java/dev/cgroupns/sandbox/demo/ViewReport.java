@@ -42,9 +42,41 @@ public final class ViewReport {
     if (before.procSelfCgroup().equals(after.procSelfCgroup())) {
       out.append(
           "note: /proc/self/cgroup keeps host paths for processes started before isolation: no"
-              + " process can be moved into a new cgroup namespace; the mounts are what changed.\n");
+              + " process can be moved into a new cgroup namespace; the mounts are what changed."
+              + " A container created after its isolation, on a runtime with NRI, gets a cgroup"
+              + " namespace of its own at creation instead.\n");
     }
     return out.toString();
+  }
+
+  /**
+   * Renders one view, with no before: what a container created after its isolation sees.
+   *
+   * @param cgroupNote what its /proc/self/cgroup means, after the section's name
+   */
+  public static String renderOne(String title, String cgroupNote, ContainerView view) {
+    StringBuilder out = new StringBuilder("=== ").append(title).append(" ===\n");
+    out.append("--- /proc/self/cgroup (").append(cgroupNote).append(")\n");
+    view.procSelfCgroup().forEach(l -> out.append("    ").append(l).append('\n'));
+    out.append("--- cgroup mounts (mount point, root, type, access)\n");
+    mounts(view).forEach(l -> out.append("    ").append(l).append('\n'));
+    out.append("--- cgroup directories it can reach under /sys/fs/cgroup\n");
+    out.append("    ").append(view.visibleCgroups()).append('\n');
+    return out.toString();
+  }
+
+  /**
+   * What a container's /proc/self/cgroup says about how it was isolated: every line ends in {@code
+   * :/} only inside a cgroup namespace of its own, which it can only have had from creation.
+   */
+  public static String atCreationNote(List<String> procSelfCgroup) {
+    boolean ownNamespace =
+        !procSelfCgroup.isEmpty() && procSelfCgroup.stream().allMatch(l -> l.endsWith(":/"));
+    return ownNamespace
+        ? "every line \"/\": isolated at creation, in a cgroup namespace of its own since its"
+            + " first instruction"
+        : "host paths: not isolated at creation (the runtime's NRI did not reach the agent);"
+            + " the agent remounts it instead";
   }
 
   private static List<String> mounts(ContainerView view) {

@@ -4,6 +4,7 @@ import dev.cgroupns.agent.daemon.DaemonConfig;
 import dev.cgroupns.agent.daemon.NodeAgentDaemon;
 import dev.cgroupns.agent.daemon.RunCommand;
 import dev.cgroupns.agent.daemon.engine.KernelContainerEngine;
+import dev.cgroupns.agent.daemon.nri.NriSettings;
 import dev.cgroupns.operator.IsolationOperator;
 import dev.cgroupns.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.Config;
@@ -73,6 +74,12 @@ public final class InProcessControlPlane implements ControlPlane {
   @Override
   public AutoCloseable startNodeAgent(Config api, String nodeName, Path stateDir)
       throws IOException {
+    return startNodeAgent(api, nodeName, stateDir, NriSettings.disabled());
+  }
+
+  @Override
+  public AutoCloseable startNodeAgent(Config api, String nodeName, Path stateDir, NriSettings nri)
+      throws IOException {
     Files.createDirectories(stateDir);
     DaemonConfig defaults = DaemonConfig.defaults(nodeName, null, null);
     DaemonConfig config =
@@ -101,7 +108,8 @@ public final class InProcessControlPlane implements ControlPlane {
               client,
               engine,
               new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              nri);
       daemon.start();
     } catch (IOException | RuntimeException e) {
       client.close();

@@ -76,4 +76,38 @@ class ContainerViewTest {
     assertThat(report).contains("4:memory:$SANDBOX/kubepods/besteffort/podA/cccccccccccc...");
     assertThat(report.split("/own/cgns-sandbox-1", -1)).hasSize(2);
   }
+
+  @Test
+  void onlyEveryLineAtTheRootMeansIsolatedAtCreation() {
+    assertThat(ViewReport.atCreationNote(List.of("12:memory:/", "0::/")))
+        .startsWith("every line \"/\": isolated at creation");
+    assertThat(
+            ViewReport.atCreationNote(
+                List.of("12:memory:/", "0::/kubepods/besteffort/pod1/" + "d".repeat(64))))
+        .startsWith("host paths: not isolated at creation");
+    assertThat(ViewReport.atCreationNote(List.of())).startsWith("host paths");
+  }
+
+  @Test
+  void aSingleViewShowsItsCgroupLinesMountsAndReach() {
+    ContainerView view =
+        new ContainerView(
+            List.of("0::/"),
+            List.of(new ContainerView.CgroupMount("/sys/fs/cgroup/memory", "/", "cgroup", "ro")),
+            List.of("memory"),
+            1,
+            List.of());
+
+    assertThat(ViewReport.renderOne("what demo-late sees", "a note", view))
+        .isEqualTo(
+            """
+            === what demo-late sees ===
+            --- /proc/self/cgroup (a note)
+                0::/
+            --- cgroup mounts (mount point, root, type, access)
+                /sys/fs/cgroup/memory  root=/  cgroup  ro
+            --- cgroup directories it can reach under /sys/fs/cgroup
+                1
+            """);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.cgroupns.testbed.cluster;
 
+import dev.cgroupns.testbed.node.BusyboxImage;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -13,8 +14,10 @@ import java.util.HexFormat;
  * Credentials of a service account as its pods get them: a token bound to a Pod object that names
  * the service account (and, for a node agent, the node), so that the API server authenticates the
  * user exactly as it would the real pod's projected token, node-name claim included. The Pod
- * objects are placeholders that no kubelet runs; they tolerate every taint so that the node
- * lifecycle controller never evicts them (which would revoke the token).
+ * objects are placeholders; they tolerate every taint so that the node lifecycle controller never
+ * evicts them (which would revoke the token). On a node without a kubelet they never start; on a
+ * real node ({@code dev.cgroupns.testbed.node.RealNode}) they run the node's own busybox image,
+ * asleep, instead of failing to pull an image forever.
  */
 public final class PodIdentities {
 
@@ -65,9 +68,12 @@ public final class PodIdentities {
             .withServiceAccountName(account)
             .withNodeName(nodeName)
             .withTolerations(new TolerationBuilder().withOperator("Exists").build())
+            .withTerminationGracePeriodSeconds(1L)
             .addNewContainer()
             .withName("identity")
-            .withImage("cgroupns.invalid/identity-placeholder:never-pulled")
+            .withImage(BusyboxImage.REFERENCE)
+            .withImagePullPolicy("Never")
+            .withCommand("sleep", "2147483647")
             .endContainer()
             .endSpec()
             .build();

@@ -28,6 +28,29 @@ public final class TestNodes {
    * closes it.
    */
   public static RealNode start(NriValidation validation) {
+    KubeBinaries binaries = requireMachine();
+    LocalControlPlane plane = TestClusters.controlPlane();
+    RealNode node =
+        RealNode.start(
+            plane,
+            binaries,
+            Path.of(System.getProperty("java.io.tmpdir")),
+            Path.of(System.getProperty("user.home"), ".cache", "cgroupns"),
+            validation,
+            System.out::println);
+    // A test interrupted (Ctrl-C) before its own close: the node goes with the JVM, as the control
+    // plane does. Closing twice does nothing.
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "real-node-stop"));
+    return node;
+  }
+
+  /**
+   * Checks that this machine can run a node (root, runc, the CNI plugins, gcc, busybox, the node's
+   * binaries), as a test that starts one elsewhere (another process) needs to know first.
+   *
+   * @return the node's binaries
+   */
+  public static KubeBinaries requireMachine() {
     Precondition.require(isRoot(), "needs root (uid 0) to run containerd and the kubelet");
     for (Path needed :
         List.of(RealNode.RUNC, RealNode.CNI_PLUGINS.resolve("bridge"), RealNode.BUSYBOX)) {
@@ -39,19 +62,7 @@ public final class TestNodes {
     if (lookup.binaries().isEmpty()) {
       throw Precondition.unmet("needs the node's binaries: " + lookup.whyMissing());
     }
-    LocalControlPlane plane = TestClusters.controlPlane();
-    RealNode node =
-        RealNode.start(
-            plane,
-            lookup.binaries().get(),
-            Path.of(System.getProperty("java.io.tmpdir")),
-            Path.of(System.getProperty("user.home"), ".cache", "cgroupns"),
-            validation,
-            System.out::println);
-    // A test interrupted (Ctrl-C) before its own close: the node goes with the JVM, as the control
-    // plane does. Closing twice does nothing.
-    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "real-node-stop"));
-    return node;
+    return lookup.binaries().get();
   }
 
   private static boolean isRoot() {
