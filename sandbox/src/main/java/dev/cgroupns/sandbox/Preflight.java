@@ -106,7 +106,15 @@ public final class Preflight {
       problems.add(
           "gcc is not on PATH (it builds the node's pause program): bin/setup installs it");
     }
-    if (!facts.nodeBinaries() && !facts.go()) {
+    if (!facts.nodeBinaries() && facts.kubebuilderAssets().isPresent()) {
+      // The sandbox runs what that directory holds and builds nothing into it.
+      problems.add(
+          "KUBEBUILDER_ASSETS="
+              + facts.kubebuilderAssets().get()
+              + " has no node binaries ("
+              + String.join(", ", KubeBinaries.NODE)
+              + "): add them of the same release, or unset it");
+    } else if (!facts.nodeBinaries() && !facts.go()) {
       problems.add(
           "the node's binaries ("
               + String.join(", ", KubeBinaries.NODE)

@@ -204,4 +204,28 @@ class PreflightTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> PodsKind.parse("docker"))
         .hasMessage("--pods-kind must be auto, kubelet or runc, not 'docker'");
   }
+
+  @Test
+  void kubebuilderAssetsWithoutTheNodesBinariesGetRuncPodsAndSaySo() throws Exception {
+    Files.createDirectories(repo.resolve("crds"));
+    var facts =
+        new Preflight.Facts(
+            0,
+            Optional.of(Path.of("/usr/sbin/runc")),
+            true,
+            true,
+            repo,
+            true,
+            Optional.of(Path.of("/opt/kubernetes/bin")),
+            true,
+            true,
+            true,
+            false);
+
+    var choice = Preflight.choosePods(facts, PodsKind.AUTO, LOCAL_CONTROL_PLANE);
+
+    assertThat(choice.kind()).isEqualTo(PodsKind.RUNC);
+    assertThat(choice.why())
+        .contains("KUBEBUILDER_ASSETS=/opt/kubernetes/bin has no node binaries (kubelet,");
+  }
 }
