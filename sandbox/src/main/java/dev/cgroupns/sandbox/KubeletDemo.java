@@ -8,6 +8,7 @@ import dev.cgroupns.sandbox.demo.KubeletDemoPods;
 import dev.cgroupns.sandbox.demo.KubeletDemoPods.RunningPod;
 import dev.cgroupns.sandbox.demo.ViewReport;
 import dev.cgroupns.testbed.cluster.KubeBinaries;
+import dev.cgroupns.testbed.node.BusyboxImage;
 import dev.cgroupns.testbed.node.ForeignKubelet;
 import dev.cgroupns.testbed.node.RealNode;
 import dev.cgroupns.testbed.runc.CgroupHierarchies;
@@ -74,14 +75,8 @@ final class KubeletDemo {
       Path parent,
       SandboxOptions options,
       Progress progress,
-      Teardown teardown,
-      Runnable checkStopped) {
-    RealNode node =
-        cluster.startNode(
-            binaries,
-            parent,
-            Path.of(System.getProperty("user.home"), ".cache", "cgroupns"),
-            progress::step);
+      Teardown teardown) {
+    RealNode node = cluster.startNode(binaries, parent, RealNode.DEFAULT_CACHE, progress::step);
     teardown.add(
         "stop the Kubernetes node "
             + node.name()
@@ -94,7 +89,6 @@ final class KubeletDemo {
             + binaries.directory()
             + ", runc from Debian; containerd's NRI socket "
             + node.layout().nriSocket());
-    checkStopped.run();
     return new KubeletDemo(node, cluster, options, progress);
   }
 
@@ -132,8 +126,10 @@ final class KubeletDemo {
         abbreviations,
         List.of(
             "kubectl exec " + shown.name() + " -- ls /sys/fs/cgroup/memory",
-            "kubectl run demo-new --image=cgroupns.local/busybox:node --image-pull-policy=Never"
-                + " --labels=app=demo -- sleep 3600   (isolated at creation)",
+            "kubectl run demo-new --image="
+                + BusyboxImage.REFERENCE
+                + " --image-pull-policy=Never --labels=app=demo -- sleep 3600   (isolated at"
+                + " creation)",
             "kubectl exec demo-new -- cat /proc/self/cgroup"),
         () -> showLatePod(pods, checkStopped));
   }

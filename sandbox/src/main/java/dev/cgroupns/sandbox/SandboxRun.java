@@ -221,8 +221,7 @@ public final class SandboxRun {
    */
   private Demo startKubeletDemo(Path workDir) throws Exception {
     KubeletDemo demo =
-        KubeletDemo.start(
-            localCluster, binaries, tmpDir(), options, progress, teardown, this::checkStopped);
+        KubeletDemo.start(localCluster, binaries, tmpDir(), options, progress, teardown);
     checkStopped();
     AutoCloseable agent =
         controlPlane.startNodeAgent(

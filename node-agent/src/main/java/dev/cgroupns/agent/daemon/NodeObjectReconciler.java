@@ -235,22 +235,22 @@ final class NodeObjectReconciler {
    */
   boolean written(StatusWrite write, StatusWriter.Result result) {
     String uid = write.object().getMetadata().getUid();
-    switch (result) {
+    return switch (result) {
       case WRITTEN -> {
         // Stored first, then no longer pending: a pass in between sees one or the other.
         written.put(uid, write.status());
         submitted.remove(uid, write.status());
-        return false;
+        yield false;
       }
       case GONE -> {
         forget(uid);
-        return false;
+        yield false;
       }
-      default -> {
+      case FAILED -> {
         submitted.remove(uid, write.status());
-        return true;
+        yield true;
       }
-    }
+    };
   }
 
   /**

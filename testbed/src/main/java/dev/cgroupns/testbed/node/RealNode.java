@@ -48,6 +48,11 @@ public final class RealNode implements AutoCloseable {
   static final Path RUNC = Path.of("/usr/sbin/runc");
   static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
   static final Path BUSYBOX = Path.of("/bin/busybox");
+
+  /** Where the compiled pause program is kept between runs, for {@link #start}'s {@code cache}. */
+  public static final Path DEFAULT_CACHE =
+      Path.of(System.getProperty("user.home"), ".cache", "cgroupns");
+
   private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
   private final LocalControlPlane plane;

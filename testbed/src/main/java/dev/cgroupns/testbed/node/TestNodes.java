@@ -35,7 +35,7 @@ public final class TestNodes {
             plane,
             binaries,
             Path.of(System.getProperty("java.io.tmpdir")),
-            Path.of(System.getProperty("user.home"), ".cache", "cgroupns"),
+            RealNode.DEFAULT_CACHE,
             validation,
             System.out::println);
     // A test interrupted (Ctrl-C) before its own close: the node goes with the JVM, as the control
