@@ -1,6 +1,5 @@
 package dev.cgroupns.e2e.bench;
 
-import dev.cgroupns.api.v1alpha1.CgroupIsolation;
 import dev.cgroupns.testbed.cluster.Kubectl;
 import dev.cgroupns.testbed.cluster.LocalControlPlane;
 import dev.cgroupns.testbed.cluster.TestClusters;
@@ -163,28 +162,32 @@ class ExposureWindowBench {
     String namespace = plane.newNamespace("exposure-" + path);
     List<String> summary = new ArrayList<>();
     List<CgroupMemory> memory = new ArrayList<>();
-    try (Agents agents = Agents.start(path, node, plane)) {
+    try (Agents agents = Agents.start(path, node, plane);
+        NamespaceCache cache = new NamespaceCache(client, namespace)) {
       ok(kubectl.runWithInput(isolationYaml(), "apply", "-n", namespace, "-f", "-"));
       ok(kubectl.runWithInput(pods("anchor", 1, node.name()), "apply", "-n", namespace, "-f", "-"));
-      await(
-          "the anchor pod isolated",
-          () -> allReady(client, namespace, "anchor", 1) && isolated(client, namespace) == 1);
+      await("the anchor pod isolated", () -> allReady(cache, "anchor", 1) && isolated(cache) == 1);
       int isolatedBefore = 1;
       for (Case c : cases) {
         List<Measured> all = new ArrayList<>();
         List<Long> ready = new ArrayList<>();
         List<Long> statusIsolated = new ArrayList<>();
         List<Long> sweeps = new ArrayList<>();
+        List<Long> watchShares = new ArrayList<>();
         for (int r = 0; r < c.rounds(); r++) {
           String round = "n" + c.pods() + "-r" + r;
           // The previous round's pods are gone from the status too: its count starts from here.
-          await(
-              round + ": the status back to the anchor",
-              () -> isolated(client, namespace) == isolatedBefore);
+          await(round + ": the status back to the anchor", () -> isolated(cache) == isolatedBefore);
           Map<String, Long> times = new LinkedHashMap<>();
           List<Measured> measured;
           try (ExposureWatch watch =
-              new ExposureWatch(MEMORY, BESTEFFORT, Path.of("/proc"), clock, pauseMicros)) {
+              new ExposureWatch(
+                  MEMORY,
+                  BESTEFFORT,
+                  Path.of("/proc"),
+                  clock,
+                  pauseMicros,
+                  MountTableChanges.kernel(Path.of("/proc")))) {
             long applied = System.nanoTime();
             ok(
                 kubectl.runWithInput(
@@ -194,19 +197,20 @@ class ExposureWindowBench {
                 round + ": every pod Ready, isolated as seen from the host and in the status",
                 () -> {
                   long now = System.nanoTime();
-                  if (!times.containsKey("ready") && allReady(client, namespace, round, c.pods())) {
+                  if (!times.containsKey("ready") && allReady(cache, round, c.pods())) {
                     times.put("ready", now);
                   }
-                  if (!times.containsKey("status") && isolated(client, namespace) >= expected) {
+                  if (!times.containsKey("status") && isolated(cache) >= expected) {
                     times.put("status", now);
                   }
-                  return times.size() == 2
-                      && allSeenIsolated(client, namespace, round, watch.containers());
+                  return times.size() == 2 && allSeenIsolated(cache, round, watch.containers());
                 });
             ready.add(TimeUnit.NANOSECONDS.toMillis(times.get("ready") - applied));
             statusIsolated.add(TimeUnit.NANOSECONDS.toMillis(times.get("status") - applied));
-            measured = measure(client, kubectl, namespace, round, watch.containers());
+            measured = measure(cache, kubectl, namespace, round, watch.containers());
             sweeps.addAll(watch.sweepMicros());
+            watch.close(); // its CPU time is known once its thread has ended
+            watchShares.add(Math.round(watch.coreShare() * 100));
           }
           all.addAll(measured);
           agents
@@ -234,7 +238,7 @@ class ExposureWindowBench {
               .ifPresent(w -> System.out.printf("%s %s: the agent so far: %s%n", path, round, w));
           ok(kubectl.run("delete", "pods", "-n", namespace, "-l", "round=" + round, "--wait=true"));
         }
-        summary.add(describe(path, c, all, ready, statusIsolated, sweeps));
+        summary.add(describe(path, c, all, ready, statusIsolated, sweeps, watchShares));
         if (!memory.isEmpty()) {
           CgroupMemory last = memory.get(memory.size() - 1);
           summary.add(
@@ -256,7 +260,8 @@ class ExposureWindowBench {
       List<Measured> all,
       List<Long> ready,
       List<Long> statusIsolated,
-      List<Long> sweeps) {
+      List<Long> sweeps,
+      List<Long> watchShares) {
     long target = c.pods() == 1 ? TARGET_ONE_MS : c.pods() >= 30 ? TARGET_THIRTY_MS : -1;
     Percentiles exposure = Percentiles.of(all.stream().map(Measured::exposureMs).toList());
     return String.format(
@@ -266,7 +271,7 @@ class ExposureWindowBench {
             + "    start to first sight isolated %s; start to first sight running its own"
             + " command %s; from that sight to isolated %s%n"
             + "    kubectl apply to all Ready: %s; to the status counting all Isolated: %s%n"
-            + "    host poll sweep %s",
+            + "    host watch: sweep %s; its thread's CPU, share of one core: %s",
         path,
         c.pods(),
         c.rounds(),
@@ -284,18 +289,19 @@ class ExposureWindowBench {
         Percentiles.of(all.stream().map(Measured::runningToIsolatedMs).toList()).format("ms"),
         Distribution.of(ready).format("ms"),
         Distribution.of(statusIsolated).format("ms"),
-        Percentiles.of(sweeps).format("us", "sweeps"));
+        Percentiles.of(sweeps).format("us", "sweeps"),
+        Distribution.of(watchShares).format("%"));
   }
 
   /** Joins what the watch saw with each pod's container ID and its first instruction's output. */
   private static List<Measured> measure(
-      KubernetesClient client,
+      NamespaceCache cache,
       Kubectl kubectl,
       String namespace,
       String round,
       Map<String, ExposureWatch.Seen> seen) {
     List<Measured> out = new ArrayList<>();
-    for (Pod pod : roundPods(client, namespace, round)) {
+    for (Pod pod : cache.roundPods(round)) {
       ExposureWatch.Seen s = seen.get(containerId(pod));
       Kubectl.Result logs = kubectl.run("logs", "-n=" + namespace, pod.getMetadata().getName());
       ok(logs);
@@ -315,11 +321,8 @@ class ExposureWindowBench {
   }
 
   private static boolean allSeenIsolated(
-      KubernetesClient client,
-      String namespace,
-      String round,
-      Map<String, ExposureWatch.Seen> seen) {
-    for (Pod pod : roundPods(client, namespace, round)) {
+      NamespaceCache cache, String round, Map<String, ExposureWatch.Seen> seen) {
+    for (Pod pod : cache.roundPods(round)) {
       ExposureWatch.Seen s = seen.get(containerId(pod));
       if (s == null || s.isolatedNanos == 0) {
         if (s != null && s.vanished) {
@@ -332,10 +335,6 @@ class ExposureWindowBench {
     return true;
   }
 
-  private static List<Pod> roundPods(KubernetesClient client, String namespace, String round) {
-    return client.pods().inNamespace(namespace).withLabel("round", round).list().getItems();
-  }
-
   private static String containerId(Pod pod) {
     List<ContainerStatus> statuses =
         pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
@@ -343,8 +342,8 @@ class ExposureWindowBench {
     return id == null ? "" : id.replace("containerd://", "");
   }
 
-  private static boolean allReady(KubernetesClient client, String namespace, String round, int n) {
-    List<Pod> pods = roundPods(client, namespace, round);
+  private static boolean allReady(NamespaceCache cache, String round, int n) {
+    List<Pod> pods = cache.roundPods(round);
     return pods.size() == n
         && pods.stream()
             .allMatch(
@@ -355,14 +354,8 @@ class ExposureWindowBench {
                                 c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
   }
 
-  private static int isolated(KubernetesClient client, String namespace) {
-    CgroupIsolation isolation =
-        client.resources(CgroupIsolation.class).inNamespace(namespace).withName("bench").get();
-    return isolation == null
-            || isolation.getStatus() == null
-            || isolation.getStatus().isolated == null
-        ? 0
-        : isolation.getStatus().isolated;
+  private static int isolated(NamespaceCache cache) {
+    return cache.isolated("bench");
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
