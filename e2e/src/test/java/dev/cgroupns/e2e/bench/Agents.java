@@ -37,8 +37,9 @@ interface Agents extends AutoCloseable {
   }
 
   /**
-   * What the agent has done so far by its own meters, when it runs in this JVM: passes and their
-   * time, isolations and their latency, status writes, and what the node showed of new containers.
+   * What the agent has done so far by its own meters: when it runs in this JVM, passes and their
+   * time, isolations and their latency, status writes, and what the node showed of new containers;
+   * as a pod, its JVM's memory by part (from its /metrics).
    */
   default Optional<String> agentWork() {
     return Optional.empty();
@@ -55,6 +56,12 @@ interface Agents extends AutoCloseable {
           @Override
           public Optional<CgroupMemory> agentMemory() throws IOException {
             return Optional.of(CgroupMemory.read(project.agentCgroup("memory")));
+          }
+
+          @Override
+          public Optional<String> agentWork() {
+            return Optional.of(
+                "the JVM's own account: " + JvmMemoryMeters.describe(project.agentMeters("jvm_")));
           }
 
           @Override
