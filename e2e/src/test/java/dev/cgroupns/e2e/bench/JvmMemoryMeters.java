@@ -29,7 +29,6 @@ final class JvmMemoryMeters {
     for (String part : new String[] {"heap", "metaspace", "class space", "code"}) {
       byPart.put(part, new double[2]);
     }
-    boolean any = false;
     long threads = -1;
     for (String line : metrics.split("\n")) {
       Matcher pool = POOL.matcher(line.strip());
@@ -38,7 +37,6 @@ final class JvmMemoryMeters {
         if (part != null) {
           byPart.get(part)[pool.group(1).equals("committed") ? 0 : 1] +=
               Double.parseDouble(pool.group(4));
-          any = true;
         }
         continue;
       }
@@ -46,9 +44,6 @@ final class JvmMemoryMeters {
       if (live.matches()) {
         threads = (long) Double.parseDouble(live.group(1));
       }
-    }
-    if (!any) {
-      return "no JVM memory meters";
     }
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, double[]> e : byPart.entrySet()) {
@@ -61,6 +56,9 @@ final class JvmMemoryMeters {
             .append(first ? " MiB committed" : "")
             .append(String.format(" (%.1f used)", mib(values[1])));
       }
+    }
+    if (out.length() == 0) {
+      return "no JVM memory meters";
     }
     if (threads >= 0) {
       out.append(", ").append(threads).append(" threads");

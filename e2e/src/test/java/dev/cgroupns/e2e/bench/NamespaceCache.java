@@ -12,10 +12,12 @@ import java.util.List;
  * hundred requests a second to the machine being measured.
  */
 final class NamespaceCache implements AutoCloseable {
+  private final String namespace;
   private final SharedIndexInformer<Pod> pods;
   private final SharedIndexInformer<CgroupIsolation> isolations;
 
   NamespaceCache(KubernetesClient client, String namespace) {
+    this.namespace = namespace;
     this.pods = client.pods().inNamespace(namespace).inform();
     this.isolations = client.resources(CgroupIsolation.class).inNamespace(namespace).inform();
   }
@@ -23,18 +25,19 @@ final class NamespaceCache implements AutoCloseable {
   /** The pods labelled {@code round=<round>}. */
   List<Pod> roundPods(String round) {
     return pods.getStore().list().stream()
+        .filter(p -> p.getMetadata().getLabels() != null)
         .filter(p -> round.equals(p.getMetadata().getLabels().get("round")))
         .toList();
   }
 
   /** The status's count of isolated containers of the isolation {@code name}; 0 without one. */
   int isolated(String name) {
-    return isolations.getStore().list().stream()
-        .filter(i -> name.equals(i.getMetadata().getName()))
-        .filter(i -> i.getStatus() != null && i.getStatus().isolated != null)
-        .mapToInt(i -> i.getStatus().isolated)
-        .findFirst()
-        .orElse(0);
+    CgroupIsolation isolation = isolations.getStore().getByKey(namespace + "/" + name);
+    return isolation == null
+            || isolation.getStatus() == null
+            || isolation.getStatus().isolated == null
+        ? 0
+        : isolation.getStatus().isolated;
   }
 
   @Override
