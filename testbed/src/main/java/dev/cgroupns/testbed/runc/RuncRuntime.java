@@ -119,7 +119,20 @@ public final class RuncRuntime {
    * @param args in place of the image's Cmd, after its Entrypoint
    */
   public String runImage(String name, Path archive, List<String> args, OciConfig.ImageRole role) {
-    Path bundle = imageBundle(name, archive, args, Map.of(), role);
+    return runImage(name, archive, args, Map.of(), role);
+  }
+
+  /**
+   * As {@link #runImage(String, Path, List, OciConfig.ImageRole)}, {@code env} added to the
+   * image's.
+   */
+  public String runImage(
+      String name,
+      Path archive,
+      List<String> args,
+      Map<String, String> env,
+      OciConfig.ImageRole role) {
+    Path bundle = imageBundle(name, archive, args, env, role);
     return CommandRunner.run(runcCommand("run", "--bundle", bundle.toString(), name));
   }
 
