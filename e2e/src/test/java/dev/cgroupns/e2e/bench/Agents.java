@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -45,13 +46,30 @@ interface Agents extends AutoCloseable {
     return Optional.empty();
   }
 
-  static Agents start(String path, RealNode node, LocalControlPlane plane) throws Exception {
+  /**
+   * The agent's JVM flags that write the classes it loads to {@code file} in its state directory.
+   * Sharing off: with the image's archive mapped, the JVM would list only the classes it parsed.
+   */
+  static String classListFlags(String file) {
+    return "-Xshare:off -XX:DumpLoadedClassList=" + LocalOverlay.AGENT_STATE.resolve(file);
+  }
+
+  /**
+   * @param classList for the daemonset path: where to write the list of classes the agent pod
+   *     loaded from its start to its exit (see node-agent/src/main/cds), or empty
+   */
+  static Agents start(String path, RealNode node, LocalControlPlane plane, Optional<Path> classList)
+      throws Exception {
     return switch (path) {
       case "remount" -> inProcess(node, plane, NriSettings.disabled());
       case "at-creation" ->
           inProcess(node, plane, new NriSettings(node.layout().nriSocket(), "10"));
       case "daemonset" -> {
         LocalOverlay project = LocalOverlay.deployOn(node, plane);
+        String listFile = "node-agent.classlist";
+        if (classList.isPresent()) {
+          project.restartAgentWithJvmFlags(classListFlags(listFile));
+        }
         yield new Agents() {
           @Override
           public Optional<CgroupMemory> agentMemory() throws IOException {
@@ -65,8 +83,21 @@ interface Agents extends AutoCloseable {
           }
 
           @Override
-          public void close() {
-            project.close();
+          public void close() throws IOException {
+            try {
+              if (classList.isPresent()) {
+                // The JVM completes the list as it exits.
+                project.deleteAgent();
+                Path written = LocalOverlay.AGENT_STATE.resolve(listFile);
+                Files.copy(written, classList.get(), StandardCopyOption.REPLACE_EXISTING);
+                Files.delete(written);
+                System.out.printf(
+                    "the agent's class list: %s, %d lines%n",
+                    classList.get().toAbsolutePath(), Files.readAllLines(classList.get()).size());
+              }
+            } finally {
+              project.close();
+            }
           }
         };
       }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -27,12 +28,17 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * e2e/bin/bench exposure [-Dbench.cases=1x10,30x2] [-Dbench.paths=remount,at-creation,daemonset] \
- *     [-Dbench.pauseMicros=500]
+ *     [-Dbench.pauseMicros=500] [-Dbench.agentClassList=node-agent/src/main/cds/node-agent.classlist]
  * </pre>
  *
  * (the launcher builds the images too; {@code CI=true mvn -q -B -pl e2e -am test
  * -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ExposureWindowBench} runs it as well, the
  * daemonset path once {@code mvn -Pimages -DskipTests package} has built them).
+ *
+ * <p>{@code bench.agentClassList}: the daemonset path also restarts the agent pod with its JVM
+ * listing every class it loads, and writes that list, once the pod has exited, to the file named:
+ * the image build's class-data archive is made from {@code
+ * node-agent/src/main/cds/node-agent.classlist}.
  *
  * <p>The real node ({@link RealNode}: kubelet, containerd, runc) against the real control plane
  * with the project installed, and per path ({@link Agents}):
@@ -144,6 +150,13 @@ class ExposureWindowBench {
             + " [-Dbench.paths=remount,at-creation,daemonset]");
   }
 
+  /** Where the daemonset path writes the agent's class list, if it is asked to. */
+  private static Optional<Path> classList(String path) {
+    return Optional.ofNullable(System.getProperty("bench.agentClassList"))
+        .filter(file -> path.equals("daemonset"))
+        .map(Path::of);
+  }
+
   /** Runs the bench without JUnit (as root, from the repository root). */
   public static void main(String[] args) throws Exception {
     new ExposureWindowBench().processStartToIsolated();
@@ -162,7 +175,7 @@ class ExposureWindowBench {
     String namespace = plane.newNamespace("exposure-" + path);
     List<String> summary = new ArrayList<>();
     List<CgroupMemory> memory = new ArrayList<>();
-    try (Agents agents = Agents.start(path, node, plane);
+    try (Agents agents = Agents.start(path, node, plane, classList(path));
         NamespaceCache cache = new NamespaceCache(client, namespace)) {
       ok(kubectl.runWithInput(isolationYaml(), "apply", "-n", namespace, "-f", "-"));
       ok(kubectl.runWithInput(pods("anchor", 1, node.name()), "apply", "-n", namespace, "-f", "-"));

@@ -8,6 +8,7 @@ import dev.cgroupns.testbed.cluster.ProjectInstall;
 import dev.cgroupns.testbed.cluster.TestClusters;
 import dev.cgroupns.testbed.node.RealNode;
 import dev.cgroupns.testbed.node.TestNodes;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -152,6 +153,64 @@ public final class LocalOverlay implements AutoCloseable {
     List<Pod> pods = pods(AGENT);
     assertThat(pods).as("agent pods").hasSize(1);
     return pods.get(0);
+  }
+
+  /**
+   * Rolls the agent out again with {@code flags} appended to its JAVA_TOOL_OPTIONS, and waits until
+   * the one agent pod is a new one with them, and Ready.
+   */
+  public void restartAgentWithJvmFlags(String flags) {
+    String before = agentPod().getMetadata().getUid();
+    admin
+        .apps()
+        .daemonSets()
+        .inNamespace(SYSTEM)
+        .withName(AGENT)
+        .edit(
+            daemonSet -> {
+              EnvVar options =
+                  daemonSet
+                      .getSpec()
+                      .getTemplate()
+                      .getSpec()
+                      .getContainers()
+                      .get(0)
+                      .getEnv()
+                      .stream()
+                      .filter(e -> "JAVA_TOOL_OPTIONS".equals(e.getName()))
+                      .findFirst()
+                      .orElseThrow(
+                          () -> new IllegalStateException("no JAVA_TOOL_OPTIONS on the agent"));
+              options.setValue(options.getValue() + " " + flags);
+              return daemonSet;
+            });
+    Awaitility.await()
+        .atMost(STARTS_WITHIN)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              List<Pod> pods = pods(AGENT);
+              return pods.size() == 1
+                  && !pods.get(0).getMetadata().getUid().equals(before)
+                  && agentReady() == 1;
+            });
+  }
+
+  /** Deletes the agent's DaemonSet and waits until its pod is gone: its JVM has exited. */
+  public void deleteAgent() {
+    ok(
+        kubectl.run(
+            "delete",
+            "-n",
+            SYSTEM,
+            "daemonset/" + AGENT,
+            "--cascade=foreground",
+            "--wait=true",
+            "--timeout=120s"));
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> pods(AGENT).isEmpty());
   }
 
   /** The Leases of the system namespace whose holder is one of the operator's pods. */
