@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cgroupns.agent.runc.RuncFixture;
+import dev.cgroupns.agent.testing.DaemonSetSettings;
 import dev.cgroupns.e2e.harness.BuiltImages;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import dev.cgroupns.testbed.runc.DemoContainer;
@@ -12,6 +13,7 @@ import dev.cgroupns.testbed.runc.OciConfig;
 import dev.cgroupns.testbed.runc.OciConfig.ImageRole;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,32 @@ class AgentImageTest {
 
     assertThat(out).startsWith("Usage: node-agent").contains("inspect", "isolate", "revert", "run");
     assertThat(out).contains("12 the process belongs to no container");
+  }
+
+  @Test
+  void mapsItsClassDataArchiveUnderTheDaemonSetsFlags() {
+    // -Xshare:on after the DaemonSet's flags: the JVM exits instead of running without the archive.
+    String flags =
+        String.join(" ", DaemonSetSettings.read().jvmFlags())
+            + " -Xshare:on -Xlog:class+load=info:stdout";
+
+    String out =
+        runc.runImage(
+            image, List.of("--help"), Map.of("JAVA_TOOL_OPTIONS", flags), ImageRole.NODE_AGENT);
+
+    // The agent's own classes and its libraries' come from the archive, not from their jars.
+    assertThat(out)
+        .contains("dev.cgroupns.agent.cli.NodeAgentMain source: shared objects file")
+        .contains("picocli.CommandLine source: shared objects file")
+        .contains("Usage: node-agent");
+    long shared = out.lines().filter(l -> l.contains("source: shared objects file")).count();
+    long parsed =
+        out.lines()
+            .filter(l -> l.contains("source: jar:file:") || l.contains("source: file:"))
+            .count();
+    System.out.printf(
+        "node-agent --help in its image: %d classes shared, %d parsed%n", shared, parsed);
+    assertThat(shared).isGreaterThan(parsed);
   }
 
   @Test

@@ -69,7 +69,13 @@ public final class RuncFixture implements AutoCloseable {
    * root filesystem, and returns its stdout (see {@link RuncRuntime#runImage}).
    */
   public String runImage(Path archive, List<String> args, OciConfig.ImageRole role) {
-    return runtime.runImage("img-" + randomHex(4), archive, args, role);
+    return runImage(archive, args, Map.of(), role);
+  }
+
+  /** As {@link #runImage(Path, List, OciConfig.ImageRole)}, {@code env} added to the image's. */
+  public String runImage(
+      Path archive, List<String> args, Map<String, String> env, OciConfig.ImageRole role) {
+    return runtime.runImage("img-" + randomHex(4), archive, args, env, role);
   }
 
   /**
