@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * and thread meters): what the container's cgroup figure is made of, for an agent that runs as a
  * pod, whose image carries no jcmd.
  */
-final class JvmMemoryMeters {
+public final class JvmMemoryMeters {
   private static final Pattern POOL =
       Pattern.compile(
           "^jvm_memory_(committed|used)_bytes\\{area=\"(heap|nonheap)\",id=\"([^\"]*)\",?\\}"
@@ -25,21 +25,9 @@ final class JvmMemoryMeters {
    * 6.1 (6.0), 28 threads"; pools the text does not have are left out.
    */
   static String describe(String metrics) {
-    Map<String, double[]> byPart = new LinkedHashMap<>();
-    for (String part : new String[] {"heap", "metaspace", "class space", "code"}) {
-      byPart.put(part, new double[2]);
-    }
+    Map<String, double[]> byPart = parts(metrics);
     long threads = -1;
     for (String line : metrics.split("\n")) {
-      Matcher pool = POOL.matcher(line.strip());
-      if (pool.matches()) {
-        String part = part(pool.group(2), pool.group(3));
-        if (part != null) {
-          byPart.get(part)[pool.group(1).equals("committed") ? 0 : 1] +=
-              Double.parseDouble(pool.group(4));
-        }
-        continue;
-      }
       Matcher live = THREADS.matcher(line.strip());
       if (live.matches()) {
         threads = (long) Double.parseDouble(live.group(1));
@@ -64,6 +52,35 @@ final class JvmMemoryMeters {
       out.append(", ").append(threads).append(" threads");
     }
     return out.toString();
+  }
+
+  /**
+   * MiB committed per part: heap, metaspace (which includes the class space), class space, code; 0
+   * for a part the text has no meter of.
+   */
+  public static Map<String, Double> committedMiB(String metrics) {
+    Map<String, Double> committed = new LinkedHashMap<>();
+    parts(metrics).forEach((part, values) -> committed.put(part, mib(values[0])));
+    return committed;
+  }
+
+  /** Bytes committed and used per part, summed over the part's pools. */
+  private static Map<String, double[]> parts(String metrics) {
+    Map<String, double[]> byPart = new LinkedHashMap<>();
+    for (String part : new String[] {"heap", "metaspace", "class space", "code"}) {
+      byPart.put(part, new double[2]);
+    }
+    for (String line : metrics.split("\n")) {
+      Matcher pool = POOL.matcher(line.strip());
+      if (pool.matches()) {
+        String part = part(pool.group(2), pool.group(3));
+        if (part != null) {
+          byPart.get(part)[pool.group(1).equals("committed") ? 0 : 1] +=
+              Double.parseDouble(pool.group(4));
+        }
+      }
+    }
+    return byPart;
   }
 
   private static String part(String area, String id) {

@@ -29,6 +29,22 @@ class JvmMemoryMetersTest {
   }
 
   @Test
+  void givesTheCommittedMemoryOfEachPart() {
+    String metrics =
+        String.join(
+            "\n",
+            "jvm_memory_committed_bytes{area=\"heap\",id=\"Eden Space\"} 4194304.0",
+            "jvm_memory_committed_bytes{area=\"heap\",id=\"Tenured Gen\"} 1.6777216E7",
+            "jvm_memory_committed_bytes{area=\"nonheap\",id=\"Metaspace\"} 3670016.0",
+            "jvm_memory_used_bytes{area=\"nonheap\",id=\"Metaspace\"} 3145728.0");
+
+    assertThat(JvmMemoryMeters.committedMiB(metrics))
+        .containsEntry("heap", 20.0)
+        .containsEntry("metaspace", 3.5)
+        .containsEntry("code", 0.0);
+  }
+
+  @Test
   void saysSoWhenThereAreNoMeters() {
     assertThat(JvmMemoryMeters.describe("(unreadable: java.net.ConnectException)"))
         .isEqualTo("no JVM memory meters");

@@ -40,6 +40,9 @@ public final class ClassDataArchive {
   /** What -Xshare:dump prints for each listed class it cannot find. */
   private static final Pattern NOT_FOUND = Pattern.compile("Preload Warning: Cannot find (\\S+)");
 
+  /** A list is stale when more than one of this many of its classes are not found. */
+  static final int STALE_SHARE = 20;
+
   private ClassDataArchive() {}
 
   public static void main(String[] args) throws IOException {
@@ -73,6 +76,21 @@ public final class ClassDataArchive {
             300);
     long listed = listedClasses(classList);
     List<String> notFound = NOT_FOUND.matcher(dump).results().map(m -> m.group(1)).toList();
+    // Dynamic proxies are always among them (made at run time); many more mean renamed or removed
+    // code, and an archive that leaves much of the program to be parsed again.
+    if (notFound.size() > listed / STALE_SHARE) {
+      throw new IllegalStateException(
+          notFound.size()
+              + " of the "
+              + listed
+              + " classes in "
+              + classList
+              + " are not on the class path (more than 1 in "
+              + STALE_SHARE
+              + "), such as "
+              + notFound.subList(0, Math.min(10, notFound.size()))
+              + ": the list is stale; write it again from a real run of the program");
+    }
     String mainClass = args[5];
     List<String> verify =
         new ArrayList<>(

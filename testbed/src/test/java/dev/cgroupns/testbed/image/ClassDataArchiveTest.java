@@ -79,9 +79,33 @@ class ClassDataArchiveTest {
   void theArchiveMapsWhereTheImageHoldsTheJarsAndOnlyThere() throws IOException {
     Path jar = fixtureJar(dir.resolve("build/app.jar"));
     Path classList = dir.resolve("app.classlist");
-    Files.writeString(
-        classList,
-        "java/lang/Object\njava/lang/String\n" + MAIN.replace('.', '/') + "\nno/such/Class\n");
+    // One missing class in 22 is within what a fresh list has (dynamic proxies).
+    List<String> jdk =
+        List.of(
+            "Object",
+            "String",
+            "System",
+            "Thread",
+            "Class",
+            "Integer",
+            "Long",
+            "Math",
+            "StringBuilder",
+            "Runtime",
+            "Throwable",
+            "Exception",
+            "RuntimeException",
+            "Error",
+            "Number",
+            "Boolean",
+            "Character",
+            "Byte",
+            "Short",
+            "Double");
+    StringBuilder list = new StringBuilder();
+    jdk.forEach(c -> list.append("java/lang/").append(c).append('\n'));
+    list.append(MAIN.replace('.', '/')).append("\nno/such/Class\n");
+    Files.writeString(classList, list);
     Path archive = dir.resolve("out/cds/app.jsa");
     String javaHome = System.getProperty("java.home");
 
@@ -95,7 +119,7 @@ class ClassDataArchiveTest {
     try (var files = Files.list(dir.resolve("out/cds"))) {
       assertThat(files.toList()).containsExactly(archive);
     }
-    assertThat(ClassDataArchive.listedClasses(classList)).isEqualTo(4);
+    assertThat(ClassDataArchive.listedClasses(classList)).isEqualTo(22);
 
     Path image = dir.resolve("image/app");
     Files.createDirectories(image.resolve("libs"));
@@ -108,6 +132,32 @@ class ClassDataArchiveTest {
     Files.setLastModifiedTime(image.resolve("libs/app.jar"), FileTime.fromMillis(5_000));
     assertThatThrownBy(() -> runShared(image, archive))
         .isInstanceOf(CommandRunner.CommandFailedException.class);
+  }
+
+  @Test
+  void aListWhoseClassesAreMostlyGoneIsRefusedAsStale() throws IOException {
+    Path jar = fixtureJar(dir.resolve("build/app.jar"));
+    Path classList = dir.resolve("stale.classlist");
+    StringBuilder list = new StringBuilder("java/lang/Object\n" + MAIN.replace('.', '/') + "\n");
+    for (int i = 0; i < 3; i++) {
+      list.append("gone/Class").append(i).append('\n');
+    }
+    Files.writeString(classList, list);
+
+    assertThatThrownBy(
+            () ->
+                ClassDataArchive.main(
+                    new String[] {
+                      System.getProperty("java.home"),
+                      classList.toString(),
+                      dir.resolve("out/cds/app.jsa").toString(),
+                      "libs/app.jar",
+                      jar.toString(),
+                      MAIN
+                    }))
+        .hasMessageContaining("3 of the 5 classes")
+        .hasMessageContaining("gone/Class0")
+        .hasMessageContaining("the list is stale");
   }
 
   private static String runShared(Path workingDir, Path archive) {
