@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cgroupns.agent.runc.RuncFixture;
 import dev.cgroupns.agent.testing.DaemonSetSettings;
 import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.testbed.image.ClassDataArchive;
 import dev.cgroupns.testbed.runc.ContainerSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.File;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +31,16 @@ import org.junit.jupiter.api.Test;
  * mvn -q -B -pl node-agent -am package -DskipTests
  * mvn -q -B -pl node-agent -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=AgentMemoryBench \
  *     [-Dbench.pods=110] [-Dbench.real=5] [-Dbench.nmt=true] [-Dbench.histogram=true] \
- *     [-Dbench.extraJvmFlags="-XX:... -XX:..."]
+ *     [-Dbench.extraJvmFlags="-XX:... -XX:..."] [-Dbench.image=true]
  * </pre>
  *
- * The API is the CRUD mock server with 110 running pods on the agent's node, all listed by one
+ * {@code bench.image=true} runs the agent as its image does, after {@code mvn -q -B -Pimages -pl
+ * node-agent -am package -DskipTests}: the image's runtime, the jars as the image holds them (the
+ * build's staged copy), in that directory with the image's relative class path, and the image's
+ * class-data archive of the agent's classes. Without it, the build's JVM and class path, and no
+ * archive of the agent's classes.
+ *
+ * <p>The API is the CRUD mock server with 110 running pods on the agent's node, all listed by one
  * CgroupIsolationNode. {@code bench.real} of them are real runc containers that see the host's
  * cgroupfs (so the agent isolates them, and re-verifies them every 5 s); the others name containers
  * that do not run here and are reported as not found. The agent process is sampled for 30 s once
@@ -76,9 +84,17 @@ class AgentMemoryBench {
                   TestObjects.nodeObject("team", "bench-" + NODE, NODE, pods.toArray(Pod[]::new)))
               .create();
 
+      Optional<AsInImage> image =
+          Boolean.getBoolean("bench.image")
+              ? Optional.of(AsInImage.of(moduleDir))
+              : Optional.empty();
       List<String> command = new ArrayList<>();
-      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.add(
+          image
+              .map(i -> i.java().toString())
+              .orElse(ProcessHandle.current().info().command().orElse("java")));
       command.addAll(DaemonSetSettings.read().jvmFlags());
+      image.ifPresent(i -> command.add("-XX:SharedArchiveFile=" + i.archive()));
       String extra = System.getProperty("bench.extraJvmFlags", "").trim();
       if (!extra.isEmpty()) {
         command.addAll(List.of(extra.split("\\s+")));
@@ -90,9 +106,12 @@ class AgentMemoryBench {
       command.addAll(
           List.of(
               "-cp",
-              System.getProperty(
-                  "bench.agentClasspath",
-                  moduleDir.resolve("target/classes") + File.pathSeparator + lib + "/*"),
+              image
+                  .map(AsInImage::classPath)
+                  .orElse(
+                      System.getProperty(
+                          "bench.agentClasspath",
+                          moduleDir.resolve("target/classes") + File.pathSeparator + lib + "/*")),
               "dev.cgroupns.agent.cli.NodeAgentMain",
               "run",
               "--node-name=" + NODE,
@@ -101,6 +120,7 @@ class AgentMemoryBench {
               "--state-dir=" + runc.workDir().resolve("state")));
       ProcessBuilder builder =
           new ProcessBuilder(command)
+              .directory(image.map(i -> i.directory().toFile()).orElse(null))
               .redirectErrorStream(true)
               .redirectOutput(
                   Path.of(System.getProperty("java.io.tmpdir"), "agent-memory-bench.log").toFile());
@@ -129,6 +149,7 @@ class AgentMemoryBench {
           max = Math.max(max, last);
         }
         long hwm = statusKib(agent.pid(), "VmHWM");
+        long anonymous = statusKib(agent.pid(), "RssAnon");
         long threads = statusKib(agent.pid(), "Threads");
         System.out.println("agent threads: " + threadNames(agent.pid()));
         System.out.println("agent RSS by mapping (KiB): " + rssByMapping(agent.pid()));
@@ -141,10 +162,21 @@ class AgentMemoryBench {
               jcmd(agent.pid(), "GC.class_histogram").lines().limit(40).collect(joining("\n")));
         }
         System.out.printf(
-            "node-agent run, %d pods (%d real runc containers isolated, re-verified every 5 s):"
-                + " RSS after 30 s %.1f MiB, max sampled %.1f MiB, peak (VmHWM) %.1f MiB,"
-                + " %d threads%n",
-            podCount, realCount, last / 1024.0, max / 1024.0, hwm / 1024.0, threads);
+            "node-agent run%s, %d pods (%d real runc containers isolated, re-verified every 5 s):"
+                + " RSS after 30 s %.1f MiB (anonymous %.1f: what a pod's cgroup charges when the"
+                + " image's files are charged to the runtime that unpacked them), max sampled"
+                + " %.1f MiB, peak (VmHWM) %.1f MiB, %d threads%n",
+            image.isPresent() ? " as in its image" : "",
+            podCount,
+            realCount,
+            last / 1024.0,
+            anonymous / 1024.0,
+            max / 1024.0,
+            hwm / 1024.0,
+            threads);
+        System.out.println(
+            "rerun (root): mvn -q -B -pl node-agent -am test -Dsurefire.failIfNoSpecifiedTests=false"
+                + " -Dtest=AgentMemoryBench [-Dbench.image=true]");
         assertThat(agent.isAlive()).isTrue();
       } finally {
         agent.destroy(); // SIGTERM: the agent finishes its pass and exits
@@ -152,6 +184,25 @@ class AgentMemoryBench {
           agent.destroyForcibly();
         }
       }
+    }
+  }
+
+  /** The agent as its image runs it, from the image build's staged copy of its jars. */
+  private record AsInImage(Path java, Path directory, Path archive, String classPath) {
+    static AsInImage of(Path moduleDir) throws IOException {
+      Path directory = moduleDir.resolve("target/cds.stage");
+      Path archive = moduleDir.resolve("target/cds/node-agent.jsa");
+      Path java = moduleDir.resolveSibling("testbed/target/jre-base-image.tar.runtime/bin/java");
+      Path classPath = directory.resolve(ClassDataArchive.CLASS_PATH_FILE);
+      for (Path needed : List.of(archive, java, classPath)) {
+        if (!Files.exists(needed)) {
+          throw new IllegalStateException(
+              "run 'mvn -q -B -Pimages -pl node-agent -am package -DskipTests' first (needs "
+                  + needed
+                  + ")");
+        }
+      }
+      return new AsInImage(java, directory, archive, Files.readString(classPath).trim());
     }
   }
 

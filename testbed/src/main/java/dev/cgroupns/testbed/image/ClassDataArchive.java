@@ -40,6 +40,9 @@ public final class ClassDataArchive {
   /** What -Xshare:dump prints for each listed class it cannot find. */
   private static final Pattern NOT_FOUND = Pattern.compile("Preload Warning: Cannot find (\\S+)");
 
+  /** The file in the staged directory that holds the class path the archive was dumped with. */
+  public static final String CLASS_PATH_FILE = "class-path";
+
   /** A list is stale when more than one of this many of its classes are not found. */
   static final int STALE_SHARE = 20;
 
@@ -60,6 +63,8 @@ public final class ClassDataArchive {
     // Beside the archive's directory, not in it: that directory goes into the image as it is.
     Path stage = archive.getParent().resolveSibling(archive.getParent().getFileName() + ".stage");
     stage(stage, jars);
+    // For programs that run the agent as the image does, from the staged copy (AgentMemoryBench).
+    Files.writeString(stage.resolve(CLASS_PATH_FILE), classPath);
     Files.createDirectories(archive.getParent());
     Files.deleteIfExists(archive);
     String java = javaHome.resolve("bin/java").toString();

@@ -120,6 +120,8 @@ class ClassDataArchiveTest {
       assertThat(files.toList()).containsExactly(archive);
     }
     assertThat(ClassDataArchive.listedClasses(classList)).isEqualTo(22);
+    assertThat(dir.resolve("out/cds.stage").resolve(ClassDataArchive.CLASS_PATH_FILE))
+        .hasContent("libs/app.jar");
 
     Path image = dir.resolve("image/app");
     Files.createDirectories(image.resolve("libs"));
