@@ -65,55 +65,12 @@ public final class ClassDataArchive {
     stage(stage, jars);
     // For programs that run the agent as the image does, from the staged copy (AgentMemoryBench).
     Files.writeString(stage.resolve(CLASS_PATH_FILE), classPath);
-    Files.createDirectories(archive.getParent());
-    Files.deleteIfExists(archive);
     String java = javaHome.resolve("bin/java").toString();
-    String dump =
-        CommandRunner.runIn(
-            stage,
-            List.of(
-                java,
-                "-Xshare:dump",
-                "-XX:SharedClassListFile=" + classList,
-                "-XX:SharedArchiveFile=" + archive,
-                "-cp",
-                classPath),
-            300);
+    List<String> notFound = dump(java, stage, classList, archive, classPath);
     long listed = listedClasses(classList);
-    List<String> notFound = NOT_FOUND.matcher(dump).results().map(m -> m.group(1)).toList();
-    // Dynamic proxies are always among them (made at run time); many more mean renamed or removed
-    // code, and an archive that leaves much of the program to be parsed again.
-    if (notFound.size() > listed / STALE_SHARE) {
-      throw new IllegalStateException(
-          notFound.size()
-              + " of the "
-              + listed
-              + " classes in "
-              + classList
-              + " are not on the class path (more than 1 in "
-              + STALE_SHARE
-              + "), such as "
-              + notFound.subList(0, Math.min(10, notFound.size()))
-              + ": the list is stale; write it again from a real run of the program");
-    }
+    refuseStale(classList, listed, notFound);
     String mainClass = args[5];
-    List<String> verify =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xshare:on",
-                "-XX:SharedArchiveFile=" + archive,
-                "-Xlog:class+load=info:file=" + stage.resolve("verify-class-load.log"),
-                "-cp",
-                classPath,
-                mainClass));
-    verify.addAll(List.of(args).subList(6, args.length));
-    CommandRunner.runIn(stage, verify, 120);
-    String loaded = Files.readString(stage.resolve("verify-class-load.log"));
-    if (!loadedFromArchive(loaded, mainClass)) {
-      throw new IllegalStateException(
-          mainClass + " did not load from " + archive + " under -Xshare:on: see " + stage);
-    }
+    checkMaps(java, stage, archive, classPath, mainClass, List.of(args).subList(6, args.length));
     System.out.printf(
         "class-data archive: %s, %d MiB, %d of %d listed classes (%d not on the class path%s),"
             + " %s loads from it; made in %.1f s%n",
@@ -127,6 +84,76 @@ public final class ClassDataArchive {
             : ", such as " + String.join(", ", notFound.subList(0, Math.min(5, notFound.size()))),
         mainClass,
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Dumps the archive in {@code stage}; returns the listed classes the dump did not find. */
+  private static List<String> dump(
+      String java, Path stage, Path classList, Path archive, String classPath) throws IOException {
+    Files.createDirectories(archive.getParent());
+    Files.deleteIfExists(archive);
+    String out =
+        CommandRunner.runIn(
+            stage,
+            List.of(
+                java,
+                "-Xshare:dump",
+                "-XX:SharedClassListFile=" + classList,
+                "-XX:SharedArchiveFile=" + archive,
+                "-cp",
+                classPath),
+            300);
+    return NOT_FOUND.matcher(out).results().map(m -> m.group(1)).toList();
+  }
+
+  /**
+   * Dynamic proxies are always among the classes not found (they are made at run time); many more
+   * mean renamed or removed code, and an archive that leaves much of the program to be parsed.
+   */
+  private static void refuseStale(Path classList, long listed, List<String> notFound) {
+    if (notFound.size() > listed / STALE_SHARE) {
+      throw new IllegalStateException(
+          notFound.size()
+              + " of the "
+              + listed
+              + " classes in "
+              + classList
+              + " are not on the class path (more than 1 in "
+              + STALE_SHARE
+              + "), such as "
+              + notFound.subList(0, Math.min(10, notFound.size()))
+              + ": the list is stale; write it again from a real run of the program");
+    }
+  }
+
+  /**
+   * Runs the main class from the stage under -Xshare:on, which exits if the archive does not map,
+   * and checks that the main class itself came from it.
+   */
+  private static void checkMaps(
+      String java,
+      Path stage,
+      Path archive,
+      String classPath,
+      String mainClass,
+      List<String> mainArgs)
+      throws IOException {
+    Path log = stage.resolve("verify-class-load.log");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xshare:on",
+                "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:class+load=info:file=" + log,
+                "-cp",
+                classPath,
+                mainClass));
+    command.addAll(mainArgs);
+    CommandRunner.runIn(stage, command, 120);
+    if (!loadedFromArchive(Files.readString(log), mainClass)) {
+      throw new IllegalStateException(
+          mainClass + " did not load from " + archive + " under -Xshare:on: see " + log);
+    }
   }
 
   /** The entries of a class path as the image spells it, each checked to stay below its root. */
