@@ -190,8 +190,8 @@ class AgentMemoryBench {
   /** The agent as its image runs it, from the image build's staged copy of its jars. */
   private record AsInImage(Path java, Path directory, Path archive, String classPath) {
     static AsInImage of(Path moduleDir) throws IOException {
-      Path directory = moduleDir.resolve("target/cds.stage");
       Path archive = moduleDir.resolve("target/cds/node-agent.jsa");
+      Path directory = ClassDataArchive.stageOf(archive);
       Path java = moduleDir.resolveSibling("testbed/target/jre-base-image.tar.runtime/bin/java");
       Path classPath = directory.resolve(ClassDataArchive.CLASS_PATH_FILE);
       for (Path needed : List.of(archive, java, classPath)) {

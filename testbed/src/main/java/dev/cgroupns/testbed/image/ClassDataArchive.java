@@ -60,8 +60,7 @@ public final class ClassDataArchive {
     Path archive = Path.of(args[2]).toAbsolutePath();
     String classPath = args[3];
     Map<String, Path> jars = sources(entries(classPath), List.of(args[4].split(":")));
-    // Beside the archive's directory, not in it: that directory goes into the image as it is.
-    Path stage = archive.getParent().resolveSibling(archive.getParent().getFileName() + ".stage");
+    Path stage = stageOf(archive);
     stage(stage, jars);
     // For programs that run the agent as the image does, from the staged copy (AgentMemoryBench).
     Files.writeString(stage.resolve(CLASS_PATH_FILE), classPath);
@@ -84,6 +83,16 @@ public final class ClassDataArchive {
             : ", such as " + String.join(", ", notFound.subList(0, Math.min(5, notFound.size()))),
         mainClass,
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * Where the jars are staged for {@code archive}, laid out as the image's working directory, with
+   * the {@link #CLASS_PATH_FILE}: beside the archive's directory, not in it, since that directory
+   * goes into the image as it is.
+   */
+  public static Path stageOf(Path archive) {
+    Path dir = archive.toAbsolutePath().getParent();
+    return dir.resolveSibling(dir.getFileName() + ".stage");
   }
 
   /** Dumps the archive in {@code stage}; returns the listed classes the dump did not find. */
