@@ -55,8 +55,18 @@ public record NodeLayout(Path dir, String nodeName) {
     return runcRoot().resolve("k8s.io");
   }
 
+  /**
+   * The directory of containerd's NRI socket and nothing else, as a host's {@code /var/run/nri} is:
+   * the agent's DaemonSet mounts this directory (not the socket, so that a restarted containerd's
+   * new socket is seen), and it should find nothing else of the node there.
+   */
+  public Path nriSocketDirectory() {
+    return dir.resolve("run/nri");
+  }
+
+  /** containerd's NRI socket, under the name the agent looks for by default. */
   public Path nriSocket() {
-    return dir.resolve("nri.sock");
+    return nriSocketDirectory().resolve("nri.sock");
   }
 
   public Path nriPlugins() {

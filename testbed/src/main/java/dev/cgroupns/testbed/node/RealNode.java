@@ -172,6 +172,8 @@ public final class RealNode implements AutoCloseable {
         layout.cniConfDir().resolve("10-" + layout.network() + ".conflist"),
         BridgeNetwork.conflist(layout));
     BridgeNetwork.create(layout);
+    // Before containerd and the agent's DaemonSet: the pod mounts this directory by hostPath.
+    createDirectory(layout.nriSocketDirectory());
     URI api = URI.create(plane.serverUrl());
     relay =
         ApiRelay.start(
@@ -468,6 +470,14 @@ public final class RealNode implements AutoCloseable {
                 + logs);
       }
       sleep(200);
+    }
+  }
+
+  private static void createDirectory(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -34,6 +34,7 @@ class NodeLayoutTest {
             node.containerdSocket(),
             node.runcCriRoot(),
             node.nriSocket(),
+            node.nriSocketDirectory(),
             node.cniConfDir(),
             node.cniIpamDir(),
             node.kubeletRoot(),
