@@ -26,8 +26,10 @@ import java.util.stream.Stream;
  *   <li>{@code remount} and {@code at-creation}: both in this JVM, each with its own client (the
  *       cluster admin's credentials), the agent wired as {@code node-agent run} wires it, without
  *       or with its NRI plugin on the node's socket;
- *   <li>{@code daemonset}: the project as users deploy it ({@link LocalOverlay}); the node's NRI
- *       socket is not where the DaemonSet looks for it, so the agent remounts.
+ *   <li>{@code daemonset}: the project as users deploy it ({@link LocalOverlay}), the DaemonSet's
+ *       NRI volume at the node's containerd socket directory: the agent pod isolates at creation;
+ *   <li>{@code daemonset-remount}: the same on a node whose runtime offers no NRI (the volume an
+ *       empty directory): the agent pod remounts.
  * </ul>
  */
 interface Agents extends AutoCloseable {
@@ -55,7 +57,7 @@ interface Agents extends AutoCloseable {
   }
 
   /**
-   * @param classList for the daemonset path: where to write the list of classes the agent pod
+   * @param classList for the daemonset paths: where to write the list of classes the agent pod
    *     loaded from its start to its exit (see node-agent/src/main/cds), or empty
    */
   static Agents start(String path, RealNode node, LocalControlPlane plane, Optional<Path> classList)
@@ -64,8 +66,12 @@ interface Agents extends AutoCloseable {
       case "remount" -> inProcess(node, plane, NriSettings.disabled());
       case "at-creation" ->
           inProcess(node, plane, new NriSettings(node.layout().nriSocket(), "10"));
-      case "daemonset" -> {
-        LocalOverlay project = LocalOverlay.deployOn(node, plane);
+      case "daemonset", "daemonset-remount" -> {
+        LocalOverlay project =
+            LocalOverlay.deployOn(
+                node,
+                plane,
+                path.equals("daemonset") ? LocalOverlay.AgentNri.NODE : LocalOverlay.AgentNri.NONE);
         String listFile = "node-agent.classlist";
         if (classList.isPresent()) {
           project.restartAgentWithJvmFlags(classListFlags(listFile));
@@ -103,7 +109,9 @@ interface Agents extends AutoCloseable {
       }
       default ->
           throw new IllegalArgumentException(
-              "bench.paths: '" + path + "' is none of remount, at-creation, daemonset");
+              "bench.paths: '"
+                  + path
+                  + "' is none of remount, at-creation, daemonset, daemonset-remount");
     };
   }
 

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * (the name keeps surefire from picking it up); run it as root with
  *
  * <pre>
- * e2e/bin/bench exposure [-Dbench.cases=1x10,30x2] [-Dbench.paths=remount,at-creation,daemonset] \
+ * e2e/bin/bench exposure [-Dbench.cases=1x10,30x2] \
+ *     [-Dbench.paths=remount,at-creation,daemonset,daemonset-remount] \
  *     [-Dbench.pauseMicros=500] [-Dbench.agentClassList=node-agent/src/main/cds/node-agent.classlist]
  * </pre>
  *
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.Test;
  * -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ExposureWindowBench} runs it as well, the
  * daemonset path once {@code mvn -Pimages -DskipTests package} has built them).
  *
- * <p>{@code bench.agentClassList}: the daemonset path also restarts the agent pod with its JVM
- * listing every class it loads, and writes that list, once the pod has exited, to the file named:
- * the image build's class-data archive is made from {@code
+ * <p>{@code bench.agentClassList}: the daemonset path (with NRI, so the plugin's classes are in it)
+ * also restarts the agent pod with its JVM listing every class it loads, and writes that list, once
+ * the pod has exited, to the file named: the image build's class-data archive is made from {@code
  * node-agent/src/main/cds/node-agent.classlist}.
  *
  * <p>The real node ({@link RealNode}: kubelet, containerd, runc) against the real control plane
@@ -53,9 +54,11 @@ import org.junit.jupiter.api.Test;
  *       measured the same way to show it.
  *   <li><b>daemonset</b>: the project as users deploy it ({@link
  *       dev.cgroupns.e2e.harness.LocalOverlay}: the operator's Deployment and the agent's DaemonSet
- *       pod under the kubelet); remounting, since the node's NRI socket is not at the DaemonSet's
- *       path. After each round the agent container's memory is read from its cgroup ({@link
- *       CgroupMemory}).
+ *       pod under the kubelet), its NRI volume at the node's containerd socket directory, so the
+ *       agent pod's plugin isolates at creation. After each round the agent container's memory is
+ *       read from its cgroup ({@link CgroupMemory}).
+ *   <li><b>daemonset-remount</b>: the same on a node whose runtime offers no NRI (the DaemonSet's
+ *       NRI volume an empty directory): the agent pod remounts.
  * </ul>
  *
  * A CgroupIsolation selecting {@code app=bench} exists before the measured pods, and already
@@ -118,7 +121,9 @@ class ExposureWindowBench {
   void processStartToIsolated() throws Exception {
     List<Case> cases = Case.parse(System.getProperty("bench.cases", "1x10,30x2"));
     List<String> paths =
-        Arrays.stream(System.getProperty("bench.paths", "remount,at-creation,daemonset").split(","))
+        Arrays.stream(
+                System.getProperty("bench.paths", "remount,at-creation,daemonset,daemonset-remount")
+                    .split(","))
             .map(String::trim)
             .toList();
     long pauseMicros = Long.getLong("bench.pauseMicros", 500);
@@ -147,7 +152,7 @@ class ExposureWindowBench {
     summary.forEach(System.out::println);
     System.out.println(
         "rerun (root): e2e/bin/bench exposure [-Dbench.cases=1x10,30x2]"
-            + " [-Dbench.paths=remount,at-creation,daemonset]");
+            + " [-Dbench.paths=remount,at-creation,daemonset,daemonset-remount]");
   }
 
   /** Where the daemonset path writes the agent's class list, if it is asked to. */

@@ -30,9 +30,11 @@ import org.awaitility.Awaitility;
 
 /**
  * The project deployed as users deploy it, on a real node: the images this build made, imported
- * into the node's containerd, and {@code kubectl apply -k manifests/overlays/local}. Closing it
- * deletes the workloads and the operator's Leases, stops the node, and removes the agent's state
- * directory on the host unless it was there before.
+ * into the node's containerd, and {@code kubectl apply -k} of {@code manifests/overlays/local} with
+ * one setting of the node's own, where its containerd's NRI socket is ({@link AgentNri}), as a user
+ * whose runtime keeps it elsewhere than {@code /var/run/nri} patches it. Closing it deletes the
+ * workloads and the operator's Leases, stops the node, and removes the agent's state directory on
+ * the host unless it was there before.
  */
 public final class LocalOverlay implements AutoCloseable {
 
@@ -44,6 +46,20 @@ public final class LocalOverlay implements AutoCloseable {
   public static final Path AGENT_STATE = Path.of("/run/cgroup-isolation");
 
   public static final Duration STARTS_WITHIN = Duration.ofMinutes(5);
+
+  /** Where the DaemonSet's agent looks for a runtime's NRI socket on this node. */
+  public enum AgentNri {
+    /**
+     * The node's containerd socket directory ({@code RealNode}'s own, never the host's {@code
+     * /var/run/nri}): the agent registers its plugin and targeted containers are isolated as they
+     * are created.
+     */
+    NODE,
+    /**
+     * An empty directory of the node's, as on a node whose runtime has no NRI: the agent remounts.
+     */
+    NONE
+  }
 
   public final RealNode node;
   public final LocalControlPlane plane;
@@ -63,28 +79,33 @@ public final class LocalOverlay implements AutoCloseable {
   }
 
   /** Starts a node, imports the images and applies the overlay; closing stops the node too. */
-  public static LocalOverlay deploy() {
+  public static LocalOverlay deploy(AgentNri nri) {
     Path operatorImage = BuiltImages.archive("operator");
     Path agentImage = BuiltImages.archive("node-agent");
     boolean agentStateExisted = Files.exists(AGENT_STATE);
     RealNode node = TestNodes.start();
     return deployed(
         new LocalOverlay(node, TestClusters.withProject(), agentStateExisted, true),
+        nri,
         operatorImage,
         agentImage);
   }
 
   /** Deploys on a node the caller started and stops; closing leaves the node running. */
-  public static LocalOverlay deployOn(RealNode node, LocalControlPlane plane) {
+  public static LocalOverlay deployOn(RealNode node, LocalControlPlane plane, AgentNri nri) {
     Path operatorImage = BuiltImages.archive("operator");
     Path agentImage = BuiltImages.archive("node-agent");
     return deployed(
-        new LocalOverlay(node, plane, Files.exists(AGENT_STATE), false), operatorImage, agentImage);
+        new LocalOverlay(node, plane, Files.exists(AGENT_STATE), false),
+        nri,
+        operatorImage,
+        agentImage);
   }
 
-  private static LocalOverlay deployed(LocalOverlay overlay, Path operatorImage, Path agentImage) {
+  private static LocalOverlay deployed(
+      LocalOverlay overlay, AgentNri nri, Path operatorImage, Path agentImage) {
     try {
-      overlay.apply(operatorImage, agentImage);
+      overlay.apply(nri, operatorImage, agentImage);
     } catch (RuntimeException | Error e) {
       overlay.close();
       throw e;
@@ -92,19 +113,24 @@ public final class LocalOverlay implements AutoCloseable {
     return overlay;
   }
 
-  private void apply(Path operatorImage, Path agentImage) {
+  private void apply(AgentNri nri, Path operatorImage, Path agentImage) {
     Instant importing = Instant.now();
     node.ctr("images", "import", operatorImage.toString());
     node.ctr("images", "import", agentImage.toString());
     Instant applying = Instant.now();
     System.out.println(
         "images imported in " + Duration.between(importing, applying).toMillis() + " ms");
-    ok(
-        kubectl.run(
-            "apply",
-            "--server-side",
-            "-k",
-            TestClusters.checkout().resolve("manifests/overlays/local").toString()));
+    Path nriDirectory =
+        switch (nri) {
+          case NODE -> node.layout().nriSocketDirectory();
+          case NONE -> node.layout().dir().resolve("run/no-nri");
+        };
+    Path kustomization =
+        NodeKustomization.write(
+            node.layout().dir().resolve("project"),
+            TestClusters.checkout().resolve("manifests/overlays/local"),
+            nriDirectory);
+    ok(kubectl.run("apply", "--server-side", "-k", kustomization.toString()));
     Awaitility.await()
         .atMost(STARTS_WITHIN)
         .pollInterval(Duration.ofMillis(200))

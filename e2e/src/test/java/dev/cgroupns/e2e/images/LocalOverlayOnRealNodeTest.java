@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
+import dev.cgroupns.api.v1alpha1.ContainerPhase;
+import dev.cgroupns.api.v1alpha1.IsolatedBy;
 import dev.cgroupns.e2e.bench.JvmMemoryMeters;
 import dev.cgroupns.e2e.harness.LocalOverlay;
 import dev.cgroupns.e2e.harness.StatusViews;
@@ -32,17 +34,20 @@ import org.junit.jupiter.api.Test;
 /**
  * The project as users deploy it, on a real node: the images this build made, imported into the
  * node's containerd, and {@code kubectl apply -k manifests/overlays/local} (the base, but for the
- * pull policy and the API's address). The operator's two replicas and the agent's DaemonSet pod run
- * under the kubelet with the base's rights, probes and JVM flags; a CgroupIsolation then isolates
- * real pods, and deleting it gives them back what they had. Timings are printed.
+ * pull policy and the API's address), with the DaemonSet's NRI volume at the node's containerd
+ * socket directory. The operator's two replicas and the agent's DaemonSet pod run under the kubelet
+ * with the base's rights, probes and JVM flags; a CgroupIsolation then isolates real pods that ran
+ * before it by remounting, a pod created after it at creation through the DaemonSet's NRI plugin,
+ * and deleting it gives the remounted pods back what they had. Timings are printed.
  */
 class LocalOverlayOnRealNodeTest {
 
   private static final List<String> PODS = List.of("plain", "privileged", "host-cgroupfs");
+  private static final String LATE = "born-isolated";
 
   @Test
   void operatorAndAgentRunFromTheOverlayAndIsolateRealPods() throws Exception {
-    LocalOverlay overlay = LocalOverlay.deploy();
+    LocalOverlay overlay = LocalOverlay.deploy(LocalOverlay.AgentNri.NODE);
     try {
       List<String> operatorPods =
           overlay.pods(LocalOverlay.OPERATOR).stream().map(p -> p.getMetadata().getName()).toList();
@@ -118,6 +123,8 @@ class LocalOverlayOnRealNodeTest {
       assertThat(write.err()).contains("Read-only file system");
     }
 
+    bornIsolated(overlay, namespace);
+
     Instant deleting = Instant.now();
     LocalOverlay.ok(kubectl.run("delete", "-n", namespace, "cgroupisolation/demo", "--wait=true"));
     Awaitility.await()
@@ -143,6 +150,75 @@ class LocalOverlayOnRealNodeTest {
     double metaspace = JvmMemoryMeters.committedMiB(meters).get("metaspace");
     System.out.printf("the agent's metaspace: %.1f MiB committed%n", metaspace);
     assertThat(metaspace).as("metaspace MiB, from %s", meters).isBetween(0.5, 10.0);
+  }
+
+  /**
+   * The DaemonSet's agent has its NRI plugin on the node's containerd, through the socket directory
+   * it mounts: a privileged pod created now is born in a cgroup namespace of its own. Its command's
+   * first read of /proc/self/cgroup shows only "/", its cgroupfs is rooted there, read-only, and
+   * the status says so.
+   */
+  private static void bornIsolated(LocalOverlay overlay, String namespace) {
+    KubernetesClient admin = overlay.admin;
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                admin
+                    .resources(CgroupIsolation.class)
+                    .inNamespace(namespace)
+                    .withName("demo")
+                    .get()
+                    .getStatus()
+                    .nodes
+                    .stream()
+                    .anyMatch(n -> Boolean.TRUE.equals(n.isolatesAtCreation)));
+    LocalOverlay.ok(
+        overlay.kubectl.runWithInput(
+            BusyboxPodYaml.render(
+                LATE,
+                overlay.node.name(),
+                Map.of("app", "demo"),
+                List.of(
+                    "/bin/sh", "-c", "cat /proc/self/cgroup > /tmp/first-read; exec sleep 3600"),
+                true,
+                false),
+            "apply",
+            "-n",
+            namespace,
+            "-f",
+            "-"));
+    try {
+      Awaitility.await()
+          .atMost(LocalOverlay.STARTS_WITHIN)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  RealPods.ready(admin, namespace, LATE)
+                      && RealPods.result(admin, namespace, LATE)
+                          .map(r -> r.phase == ContainerPhase.Isolated)
+                          .orElse(false));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(overlay.diagnostics(namespace, "demo"), e);
+    }
+    assertThat(RealPods.result(admin, namespace, LATE).orElseThrow().isolatedBy)
+        .isEqualTo(IsolatedBy.AtCreation);
+    Kubectl.Result first =
+        overlay.kubectl.run("exec", "-n=" + namespace, LATE, "--", "cat", "/tmp/first-read");
+    LocalOverlay.ok(first);
+    assertThat(first.out().lines().toList())
+        .as("the first read of /proc/self/cgroup in %s", LATE)
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line).endsWith(":/"));
+    assertThat(RealPods.cgroupMounts(overlay.kubectl, namespace, LATE))
+        .as("cgroup mounts inside %s", LATE)
+        .isNotEmpty()
+        .allSatisfy(
+            m -> {
+              assertThat(m.root()).isEqualTo("/");
+              assertThat(m.access()).isEqualTo("ro");
+            });
   }
 
   /**

@@ -31,9 +31,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What happens on a real node while an isolation holds, with the project deployed from the local
- * overlay: the kubelet restarts a container, a pod is deleted as it is being isolated, the agent's
- * pod is deleted and comes back, and containerd restarts. After each, the status, the Events and
- * what the containers see agree, nothing is done twice, and nothing is left half-done; deleting the
+ * overlay on a node whose runtime offers no NRI, so that every container is isolated by remounting
+ * and has its mounts given back (LocalOverlayOnRealNodeTest covers the DaemonSet at creation): the
+ * kubelet restarts a container, a pod is deleted as it is being isolated, the agent's pod is
+ * deleted and comes back, and containerd restarts. After each, the status, the Events and what the
+ * containers see agree, nothing is done twice, and nothing is left half-done; deleting the
  * isolation then gives every pod back what it had.
  */
 class RealLifeOnRealNodeTest {
@@ -48,7 +50,7 @@ class RealLifeOnRealNodeTest {
 
   @Test
   void anIsolationHoldsThroughRestartsDeletionsAndTheAgentsReturn() throws Exception {
-    overlay = LocalOverlay.deploy();
+    overlay = LocalOverlay.deploy(LocalOverlay.AgentNri.NONE);
     try {
       kubectl = overlay.kubectl;
       admin = overlay.admin;
@@ -272,11 +274,7 @@ class RealLifeOnRealNodeTest {
 
   /** The node objects' entry for the pod's container, if any. */
   private java.util.Optional<ContainerResult> result(String pod) {
-    return nodeObjects().stream()
-        .filter(o -> o.getStatus() != null && o.getStatus().containers != null)
-        .flatMap(o -> o.getStatus().containers.stream())
-        .filter(r -> pod.equals(r.pod))
-        .findFirst();
+    return RealPods.result(admin, namespace, pod);
   }
 
   private List<String> eventReasons(String pod) {

@@ -1,6 +1,8 @@
 package dev.cgroupns.e2e.images;
 
 import dev.cgroupns.api.v1alpha1.CgroupIsolation;
+import dev.cgroupns.api.v1alpha1.CgroupIsolationNode;
+import dev.cgroupns.api.v1alpha1.ContainerResult;
 import dev.cgroupns.e2e.harness.IsolationConditions;
 import dev.cgroupns.e2e.harness.LocalOverlay;
 import dev.cgroupns.sandbox.demo.ContainerView;
@@ -64,6 +66,20 @@ final class RealPods {
         kubectl.run("exec", "-n=" + namespace, pod, "--", "cat", "/proc/self/mountinfo");
     LocalOverlay.ok(mountinfo);
     return mountinfo.out().lines().toList();
+  }
+
+  /** The node objects' status entry for the pod's container, if any. */
+  static Optional<ContainerResult> result(KubernetesClient admin, String namespace, String pod) {
+    return admin
+        .resources(CgroupIsolationNode.class)
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .stream()
+        .filter(o -> o.getStatus() != null && o.getStatus().containers != null)
+        .flatMap(o -> o.getStatus().containers.stream())
+        .filter(r -> pod.equals(r.pod))
+        .findFirst();
   }
 
   static boolean isolationReady(KubernetesClient admin, String namespace, String name) {
